@@ -1,0 +1,31 @@
+#include "conc/error.hpp"
+
+namespace conc {
+
+struct Error::Node {
+  std::string message;
+  std::shared_ptr<const Node> cause;  // the wrapped error, or null
+};
+
+Error::Error(std::string message)
+    : node_(std::make_shared<const Node>(Node{std::move(message), nullptr})) {}
+
+std::string Error::message() const { return node_ ? node_->message : std::string(); }
+
+Error wrap(const Error& cause, std::string context) {
+  std::string message = std::move(context) + ": " + (cause ? cause.message() : "<nil>");
+  return Error(std::make_shared<const Error::Node>(Error::Node{std::move(message), cause.node_}));
+}
+
+bool is(const Error& err, const Error& target) {
+  if (!target) return !err;
+  for (const Error::Node* node = err.node_.get(); node != nullptr; node = node->cause.get()) {
+    if (node == target.node_.get()) return true;
+  }
+  return false;
+}
+
+const Error Canceled("context canceled");
+const Error DeadlineExceeded("context deadline exceeded");
+
+}  // namespace conc
