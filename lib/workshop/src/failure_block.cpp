@@ -1,0 +1,31 @@
+// The block that ends the report of a failed exercise test (see internal.hpp for its shape).
+
+#include <fmt/format.h>
+
+#include "internal.hpp"
+#include "workshop/hint.hpp"
+
+namespace workshop::internal {
+
+std::string failure_block(std::string_view test_name, std::string_view file,
+                          const std::vector<std::string>& hints, const std::vector<Event>& events) {
+  const std::optional<Exercise> exercise = exercise_for(file);
+  if (!exercise && hints.empty() && events.empty()) return {};
+
+  std::string block;
+  if (exercise) {
+    block += fmt::format("---- {} failed: {}\n", exercise->id, test_name);
+    block += fmt::format("Reread: {}\n", exercise->brief);
+  } else {
+    block += fmt::format("---- failed: {}\n", test_name);
+  }
+  for (const std::string& hint : hints) block += fmt::format("Hint: {}\n", hint);
+  if (!events.empty()) {
+    // A journal can be long (a loop that records); the end is where the failure is.
+    block += "What happened, oldest first (time since the test started):\n";
+    block += format_journal(events, 100);
+  }
+  return block;
+}
+
+}  // namespace workshop::internal
