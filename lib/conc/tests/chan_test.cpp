@@ -409,7 +409,8 @@ TEST(ChanDeathTest, NilChannelSendRecvAndRangeBlockForever) {
         std::thread([nil] { nil.send(1); std::_Exit(10); }).detach();
         std::thread([nil] { (void)nil.recv(); std::_Exit(11); }).detach();
         std::thread([nil] {
-          for (int v : nil) std::_Exit(v);
+          for ([[maybe_unused]] int v : nil) {
+          }
           std::_Exit(12);
         }).detach();
         const bool all_parked = parked(3);
