@@ -23,11 +23,17 @@ std::uint32_t waiters_of(std::uint64_t state) noexcept { return static_cast<std:
 
 void WaitGroup::add(int delta) {
   const auto step = static_cast<std::uint64_t>(static_cast<std::int64_t>(delta)) << 32;
-  const std::uint64_t state = state_.fetch_add(step, std::memory_order_acq_rel) + step;
-  if (counter_of(state) < 0) {
-    state_.fetch_sub(step, std::memory_order_relaxed);
-    throw std::logic_error("sync: negative WaitGroup counter");
-  }
+  // A CAS loop rather than fetch_add: a call that would go below zero must change nothing, not
+  // change and undo (others would see the negative counter in between).
+  std::uint64_t before = state_.load(std::memory_order_relaxed);
+  std::uint64_t state;
+  do {
+    state = before + step;
+    if (static_cast<std::int64_t>(counter_of(before)) + delta < 0) {
+      throw std::logic_error("sync: negative WaitGroup counter");
+    }
+  } while (!state_.compare_exchange_weak(before, state, std::memory_order_acq_rel,
+                                         std::memory_order_relaxed));
   if (counter_of(state) > 0 || waiters_of(state) == 0 || delta == 0) return;
 
   // This call took the counter to zero with waiters: wake them all. The state keeps showing

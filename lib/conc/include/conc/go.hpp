@@ -61,7 +61,7 @@ template <class F, class... A>
 void go(F&& f, A&&... args) {
   internal::spawn(internal::Task(
       [fn = std::forward<F>(f), ... bound = std::forward<A>(args)]() mutable {
-        std::invoke(fn, bound...);
+        std::invoke(std::move(fn), std::move(bound)...);  // runs once: hand over, as std::thread
       }));
 }
 
