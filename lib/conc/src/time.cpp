@@ -23,6 +23,15 @@ struct TimerCore : std::enable_shared_from_this<TimerCore> {
   std::uint64_t generation = 0;      // guarded by mutex
 
   void arm_locked(TimePoint when) {
+    if (period == Duration::zero()) {
+      // A timer due now or in the past fires at once, with the time it was armed (Go clamps a
+      // non-positive duration to now): no trip through the timer service, even under a FakeClock.
+      const TimePoint at = now();
+      if (when <= at) {
+        select(case_send(ch, at), case_default());
+        return;
+      }
+    }
     const std::uint64_t armed = generation;
     scheduled = schedule_at(when, [core = shared_from_this(), armed](TimePoint due) {
       core->fire(armed, due);

@@ -52,7 +52,9 @@ class Reporter final : public testing::TestEventListener {
   }
 
   // Everything else: GoogleTest's printer alone.
-  void OnTestProgramStart(const testing::UnitTest& u) override { forward(u, &L::OnTestProgramStart); }
+  void OnTestProgramStart(const testing::UnitTest& u) override {
+    forward(u, &L::OnTestProgramStart);
+  }
   void OnTestIterationStart(const testing::UnitTest& u, int iteration) override {
     if (printer_) printer_->OnTestIterationStart(u, iteration);
   }
@@ -62,14 +64,20 @@ class Reporter final : public testing::TestEventListener {
   void OnEnvironmentsSetUpEnd(const testing::UnitTest& u) override {
     forward(u, &L::OnEnvironmentsSetUpEnd);
   }
-  void OnTestSuiteStart(const testing::TestSuite& s) override { forward(s, &L::OnTestSuiteStart); }
+  void OnTestSuiteStart(const testing::TestSuite& suite) override {
+    if (watchdog_ != nullptr) watchdog_->suite_started(suite.name());
+    forward(suite, &L::OnTestSuiteStart);
+  }
+  void OnTestSuiteEnd(const testing::TestSuite& suite) override {
+    if (watchdog_ != nullptr) watchdog_->suite_ended();
+    forward(suite, &L::OnTestSuiteEnd);
+  }
 #ifndef GTEST_REMOVE_LEGACY_TEST_CASEAPI_
   // GoogleTest 1.12's printer prints the suite header from the legacy event, not the new one.
   void OnTestCaseStart(const testing::TestCase& s) override { forward(s, &L::OnTestCaseStart); }
   void OnTestCaseEnd(const testing::TestCase& s) override { forward(s, &L::OnTestCaseEnd); }
 #endif
   void OnTestDisabled(const testing::TestInfo& t) override { forward(t, &L::OnTestDisabled); }
-  void OnTestSuiteEnd(const testing::TestSuite& s) override { forward(s, &L::OnTestSuiteEnd); }
   void OnEnvironmentsTearDownStart(const testing::UnitTest& u) override {
     forward(u, &L::OnEnvironmentsTearDownStart);
   }

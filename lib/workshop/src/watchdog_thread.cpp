@@ -2,6 +2,7 @@
 
 #include "watchdog_thread.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -25,11 +26,16 @@ namespace {
 // Reachable from a global, so that leak checkers do not report the immortal watchdog.
 Watchdog* the_watchdog = nullptr;
 
-// Writes straight to file descriptor 2: no lock that a blocked thread might hold (a FILE's), no
+// The process's stderr as it was when the watchdog started. GoogleTest redirects file descriptor
+// 2 to a temporary file while a death test or CaptureStderr() runs, and a message written there
+// is lost when the watchdog ends the process. Close-on-exec: death-test children have their own.
+int original_stderr = STDERR_FILENO;
+
+// Writes straight to the original stderr: no lock that a blocked thread might hold (a FILE's), no
 // buffer that std::_Exit would drop.
 void write_stderr(std::string_view text) {
   while (!text.empty()) {
-    const ssize_t written = ::write(STDERR_FILENO, text.data(), text.size());
+    const ssize_t written = ::write(original_stderr, text.data(), text.size());
     if (written < 0 && errno == EINTR) continue;
     if (written <= 0) return;  // nowhere to report to: still exit with the watchdog's code
     text.remove_prefix(static_cast<std::size_t>(written));
@@ -90,6 +96,8 @@ std::string describe_blocked_within(std::chrono::duration<double> limit) {
 }  // namespace
 
 Watchdog& Watchdog::start(std::chrono::duration<double> budget) {
+  const int saved = ::fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+  if (saved >= 0) original_stderr = saved;  // else fd 2 it is: better than nothing
   the_watchdog = new Watchdog(budget);
   return *the_watchdog;
 }
@@ -100,6 +108,13 @@ Watchdog::Watchdog(std::chrono::duration<double> budget)
           std::min(budget, std::chrono::duration<double>(365.0 * 24 * 3600)))),
       budget_seconds_(budget.count()),
       thread_(&Watchdog::run, this) {}
+
+void Watchdog::suite_started(std::string name) {
+  std::lock_guard lock(mutex_);
+  phase_ = Phase::suite_set_up;
+  since_ = Clock::now();
+  suite_ = std::move(name);
+}
 
 void Watchdog::test_started(std::string name, std::string file, int line) {
   std::lock_guard lock(mutex_);
@@ -113,6 +128,12 @@ void Watchdog::test_started(std::string name, std::string file, int line) {
 void Watchdog::test_ended() {
   std::lock_guard lock(mutex_);
   phase_ = Phase::between_tests;
+  since_ = Clock::now();
+}
+
+void Watchdog::suite_ended() {
+  std::lock_guard lock(mutex_);
+  phase_ = Phase::between_suites;
   since_ = Clock::now();
 }
 
@@ -147,14 +168,26 @@ void Watchdog::fire() {
     case Phase::starting:
       headline = fmt::format(
           "unknown file: Failure\nWatchdog: blocked for more than {:g} s before the first test "
-          "started (in a global test environment or a SetUpTestSuite).\n",
+          "suite started (in a global test environment's SetUp?).\n",
           budget_seconds_);
+      break;
+    case Phase::suite_set_up:
+      headline = fmt::format(
+          "unknown file: Failure\nWatchdog: blocked for more than {:g} s in the SetUpTestSuite "
+          "of {}, before its first test.\n",
+          budget_seconds_, suite_);
       break;
     case Phase::between_tests:
       headline = fmt::format(
-          "unknown file: Failure\nWatchdog: blocked for more than {:g} s between tests, after "
-          "{} ended (in a TearDown/SetUpTestSuite or a global test environment).\n",
-          budget_seconds_, test_);
+          "unknown file: Failure\nWatchdog: blocked for more than {:g} s after {} ended (in the "
+          "TearDownTestSuite of {}?).\n",
+          budget_seconds_, test_, suite_);
+      break;
+    case Phase::between_suites:
+      headline = fmt::format(
+          "unknown file: Failure\nWatchdog: blocked for more than {:g} s after test suite {} "
+          "ended (in a global test environment's TearDown?).\n",
+          budget_seconds_, suite_);
       break;
     case Phase::exiting:
       headline = fmt::format(
@@ -165,14 +198,14 @@ void Watchdog::fire() {
   }
   write_stderr(headline);  // first, on its own: whatever follows, this much is said
 
-  // At exit, conc's own static objects may already be destroyed: do not ask it.
-  if (phase_ != Phase::exiting) {
-    const std::string blocked = describe_blocked_within(std::chrono::seconds(1) *
-                                                        sanitizer_slowdown());
-    write_stderr("Still blocked in conc:\n" + indent(blocked) +
-                 "(Threads blocked outside conc, on a std::mutex, a std::condition_variable, a "
-                 "join() or in a loop, are not listed.)\n");
-  }
+  // Also at exit, where a goroutine still blocked is the likely culprit. This relies on conc's
+  // registry of blocked threads outliving static destruction (lib/conc/src/runtime.cpp leaks it
+  // on purpose for that).
+  const std::string blocked =
+      describe_blocked_within(std::chrono::seconds(1) * sanitizer_slowdown());
+  write_stderr("Still blocked in conc:\n" + indent(blocked) +
+               "(Threads blocked outside conc, on a std::mutex, a std::condition_variable, a "
+               "join() or in a loop, are not listed.)\n");
   if (phase_ == Phase::test) {
     write_stderr(failure_block(test_, file_, hints_of_test(), journal()));
     write_stderr(fmt::format("[  FAILED  ] {} ({} ms)\n", test_, elapsed_ms));

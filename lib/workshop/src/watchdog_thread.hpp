@@ -9,8 +9,9 @@
 
 namespace workshop::internal {
 
-// Watches, one after the other: the start of the program, each test, the time between tests, and
-// the exit of the program after its last test. When one of them lasts longer than the budget, it
+// Watches, one after the other: the start of the program, each test suite's set-up, each test,
+// the time between tests (tear-downs), and the exit of the program after its last test. Each of
+// them has the whole budget. When one of them lasts longer than the budget, it
 // prints why on stderr (see fire() in watchdog_thread.cpp) and ends the process with
 // workshop::watchdog_exit_code, without running destructors (std::_Exit).
 //
@@ -25,10 +26,14 @@ class Watchdog {
   // Throws std::system_error when the thread cannot start.
   static Watchdog& start(std::chrono::duration<double> budget);
 
+  // Test suite `name` starts now: its SetUpTestSuite runs next.
+  void suite_started(std::string name);
   // The test `name` ("Suite.Name"), defined at file:line, starts now.
   void test_started(std::string name, std::string file, int line);
-  // The running test ended: until the next one starts, the time between tests is watched.
+  // The running test ended: next come another test or the suite's TearDownTestSuite.
   void test_ended();
+  // The running test suite ended (its TearDownTestSuite returned).
+  void suite_ended();
   // RUN_ALL_TESTS returned: the program has a budget to exit.
   void program_ending();
 
@@ -36,7 +41,7 @@ class Watchdog {
   Watchdog& operator=(const Watchdog&) = delete;
 
  private:
-  enum class Phase { starting, test, between_tests, exiting };
+  enum class Phase { starting, suite_set_up, test, between_tests, between_suites, exiting };
 
   explicit Watchdog(std::chrono::duration<double> budget);
   void run();
@@ -51,6 +56,7 @@ class Watchdog {
   std::condition_variable deadline_changed_;
   Phase phase_ = Phase::starting;           // guarded by mutex_
   Clock::time_point since_ = Clock::now();  // start of phase_; guarded by mutex_
+  std::string suite_;                       // running or last test suite; guarded by mutex_
   std::string test_;                        // running or last test, "Suite.Name"; by mutex_
   std::string file_;                        // test_'s source file; guarded by mutex_
   int line_ = 0;                            // test_'s line; guarded by mutex_

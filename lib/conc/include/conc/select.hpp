@@ -169,7 +169,7 @@ std::size_t select_dispatch(std::index_sequence<I...>, Cases&... cases) {
   std::array<SelectCase*, kCount> channel_cases{};
   std::array<std::size_t, kCount> position{};
   int n = 0;
-  auto collect = [&](auto& c, std::size_t pos) {
+  [[maybe_unused]] auto collect = [&](auto& c, std::size_t pos) {
     if constexpr (!IsDefaultCase<std::remove_cvref_t<decltype(c)>>::value) {
       channel_cases[n] = &c;
       position[n] = pos;
@@ -182,7 +182,7 @@ std::size_t select_dispatch(std::index_sequence<I...>, Cases&... cases) {
   if (won < 0) {
     // Only reachable with a default case.
     std::size_t ran = 0;
-    auto run_default = [&](auto& c, std::size_t pos) {
+    [[maybe_unused]] auto run_default = [&](auto& c, std::size_t pos) {
       if constexpr (IsDefaultCase<std::remove_cvref_t<decltype(c)>>::value) {
         c.finish();
         ran = pos;
