@@ -1,5 +1,6 @@
 #include "conc/context.hpp"
 
+#include <condition_variable>
 #include <mutex>
 #include <unordered_map>
 #include <vector>
@@ -37,40 +38,55 @@ class ContextNode : public std::enable_shared_from_this<ContextNode> {
         parent_->children_.emplace(this, weak_from_this());
       }
     }
-    if (parent_err) cancel(parent_err);
+    if (parent_err) cancel(parent_err, false);  // never joined the parent: nothing to leave
   }
 
   void arm_deadline() {
     if (!deadline_) return;
     if (*deadline_ <= clock_now()) {  // a deadline equal to now() has passed
-      cancel(DeadlineExceeded);
+      cancel(DeadlineExceeded, true);
       return;
     }
     std::lock_guard lock(mutex_);
     if (err_) return;
     timer_ = schedule_at(*deadline_, [weak = weak_from_this()](TimePoint) {
-      if (auto self = weak.lock()) self->cancel(DeadlineExceeded);
+      if (auto self = weak.lock()) self->cancel(DeadlineExceeded, true);
     });
   }
 
-  // Cancels this context and every descendant with `err`; does nothing if already done.
-  void cancel(const Error& err) {
+  // Cancels this context and every descendant with `err`; if it is already done, waits until
+  // the cancel() that did it has cancelled the whole subtree. Either way it returns with every
+  // descendant done, even when several threads cancel at once (X3 and the contract).
+  //
+  // err() and done() change together, under this context's lock. The children are cancelled
+  // after that lock is released: holding every lock down a deep tree (as Go's cancelCtx does)
+  // would make lock sets unbounded, and ThreadSanitizer, for one, stops at 64 held locks.
+  void cancel(const Error& err, bool remove_from_parent) {
     std::vector<std::shared_ptr<ContextNode>> children;
     std::optional<TimerId> timer;
     {
-      std::lock_guard lock(mutex_);
-      if (err_) return;
+      std::unique_lock lock(mutex_);
+      if (err_) {
+        subtree_cancelled_.wait(lock, [&] { return subtree_done_; });
+        return;
+      }
       err_ = err;
+      done_.close();
       for (auto& [raw, weak] : children_) {
         if (auto child = weak.lock()) children.push_back(std::move(child));
       }
       children_.clear();
       timer.swap(timer_);
     }
-    done_.close();
-    for (auto& child : children) child->cancel(err);
+    for (auto& child : children) child->cancel(err, false);  // we drop them all: no leaving
     if (timer) cancel_timer(*timer);
-    if (parent_) parent_->forget_child(this);
+    {
+      std::lock_guard lock(mutex_);
+      subtree_done_ = true;
+    }
+    subtree_cancelled_.notify_all();
+    children.clear();  // may destroy a child, which then leaves us (taking our lock)
+    if (remove_from_parent && parent_) parent_->forget_child(this);
   }
 
   RecvChan<Unit> done() const { return done_; }
@@ -90,7 +106,9 @@ class ContextNode : public std::enable_shared_from_this<ContextNode> {
   const std::optional<TimePoint> deadline_;
   const Chan<Unit> done_ = make_chan<Unit>();
   mutable std::mutex mutex_;
+  std::condition_variable subtree_cancelled_;    // signalled when subtree_done_ becomes true
   Error err_;                                    // guarded by mutex_
+  bool subtree_done_ = false;  // err_ set and every descendant cancelled; guarded by mutex_
   std::optional<TimerId> timer_;                 // the deadline's timer; guarded by mutex_
   std::unordered_map<ContextNode*, std::weak_ptr<ContextNode>> children_;  // guarded by mutex_
 };
@@ -101,7 +119,7 @@ std::pair<Context, CancelFunc> make_child(const Context& parent, std::optional<T
   auto node = std::make_shared<ContextNode>(ContextAccess::node(parent), deadline);
   node->attach();
   if (deadline != parent.deadline()) node->arm_deadline();  // an inherited one is the parent's job
-  CancelFunc cancel = [node] { node->cancel(Canceled); };
+  CancelFunc cancel = [node] { node->cancel(Canceled, true); };
   return {ContextAccess::make(std::move(node)), std::move(cancel)};
 }
 
