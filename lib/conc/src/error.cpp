@@ -1,5 +1,7 @@
 #include "conc/error.hpp"
 
+#include <ostream>
+
 namespace conc {
 
 struct Error::Node {
@@ -23,6 +25,14 @@ bool is(const Error& err, const Error& target) {
     if (node == target.node_.get()) return true;
   }
   return false;
+}
+
+void PrintTo(const Error& err, std::ostream* os) {
+  if (!err) {
+    *os << "<nil>";
+    return;
+  }
+  *os << '"' << err.message() << "\" (error " << static_cast<const void*>(err.node_.get()) << ')';
 }
 
 const Error Canceled("context canceled");

@@ -67,7 +67,10 @@ class Service {
     const TimePoint target = saturating_add(now(), d);
     for (;;) {
       std::unique_lock lock(mutex_);
-      if (queue_.empty() || queue_.begin()->first.when > target) {
+      // TimePoint::max() stands for "never" (a saturated duration): it does not become due even
+      // when the clock is advanced by Duration::max().
+      if (queue_.empty() || queue_.begin()->first.when > target ||
+          queue_.begin()->first.when == TimePoint::max()) {
         set_fake_now(target);
         return;
       }

@@ -1,8 +1,9 @@
 // Tests of <conc/time.hpp> (now, sleep, after, Timer, Ticker) and of the FakeClock they run on.
 //
 // Rules T1..T11 are in shared/notes/go-semantics.md (A3), the contract in design.md section 4.
-// Every test but the RealClock ones runs on virtual time: nothing fires until the test calls
-// clock.advance(), so each test has exactly one possible outcome and takes no real time.
+// Every test but the RealClock ones runs on virtual time: nothing due later than now() fires
+// until the test calls clock.advance(), so each test has exactly one possible outcome and takes
+// no real time.
 #include "conc/time.hpp"
 
 #include <atomic>
@@ -275,14 +276,13 @@ TEST_F(TimerTest, DestroyingATimerStopsIt) {
   EXPECT_EQ(take(c), std::nullopt);
 }
 
-// T11: a zero or negative duration is due at once: it fires on the next advance, even by zero,
-// and (T6) sends the time it was armed, as Go clamps the due time to now.
-TEST_F(TimerTest, NonPositiveDurationIsDueAtOnceAndSendsTheTimeItWasArmed) {
+// T11: a zero or negative duration fires at once, even under a FakeClock (no advance needed),
+// and (T6) sends the time it was armed: Go clamps the due time to now, never to the past.
+TEST_F(TimerTest, NonPositiveDurationFiresAtOnceWithTheTimeItWasArmed) {
   conc::Timer zero(0ns);
   conc::Timer negative(-5ms);
   conc::Timer reset(1h);
   reset.reset(-5ms);
-  clock.advance(0ns);
   EXPECT_EQ(take(zero.c()), 0ns);
   EXPECT_EQ(take(negative.c()), 0ns);
   EXPECT_EQ(take(reset.c()), 0ns);
@@ -316,12 +316,11 @@ TEST_F(AfterTest, SendsItsDueTimeOnce) {
   EXPECT_EQ(take(c), std::nullopt);
 }
 
-// T11: after(d <= 0) is due at once. Under a FakeClock "at once" means the next advance, even
-// advance(0) ("advance(0) fires what is already due"); the value is the time it was called.
-TEST_F(AfterTest, NonPositiveDurationFiresOnAdvanceByZero) {
+// T11: after(d <= 0) fires at once, even under a FakeClock (no advance needed); the value is
+// the time it was called.
+TEST_F(AfterTest, NonPositiveDurationFiresAtOnce) {
   const auto zero = conc::after(0ns);
   const auto negative = conc::after(-1s);
-  clock.advance(0ns);
   EXPECT_EQ(take(zero), 0ns);
   EXPECT_EQ(take(negative), 0ns);
 }

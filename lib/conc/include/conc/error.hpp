@@ -11,6 +11,7 @@
 // the same Error.
 #pragma once
 
+#include <iosfwd>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -41,6 +42,7 @@ class Error {
   explicit Error(std::shared_ptr<const Node> node) noexcept : node_(std::move(node)) {}
   friend Error wrap(const Error& cause, std::string context);
   friend bool is(const Error& err, const Error& target);
+  friend void PrintTo(const Error& err, std::ostream* os);
 
   std::shared_ptr<const Node> node_;
 };
@@ -53,6 +55,10 @@ Error wrap(const Error& cause, std::string context);
 // errors.Is: true when err or any error it wraps has target's identity. is(nil, nil) is true;
 // is(err, nil) is false for a non-nil err.
 bool is(const Error& err, const Error& target);
+
+// Prints message() (or "<nil>") and the identity, for GoogleTest's failure messages: two
+// errors with one message can still differ.
+void PrintTo(const Error& err, std::ostream* os);
 
 // The context package's errors: what Context::err() returns once a context is done.
 extern const Error Canceled;          // "context canceled"

@@ -6,7 +6,8 @@
 //                conc::case_recv(timeout.c(), [&] { ... }));
 //
 // All library time goes through one clock: the steady clock, or virtual time while a
-// conc::testing::FakeClock is alive (then nothing fires until the test advances it). Timers,
+// conc::testing::FakeClock is alive (then nothing due later than now() fires until the test
+// advances the clock; a timer of zero or negative duration fires at once). Timers,
 // tickers, sleep, after and context deadlines all obey it, so tests of timing are instant and
 // deterministic.
 //
