@@ -112,7 +112,7 @@ class SingleFlight {
     return c;
   }
 
-  void run(const std::string& key, const std::shared_ptr<Call>& c, Function& fn) {
+  void run(const std::string& key, const std::shared_ptr<Call>& c, const Function& fn) {
     try {
       auto [value, err] = fn();
       c->value.emplace(std::move(value));
@@ -120,12 +120,17 @@ class SingleFlight {
     } catch (...) {
       c->thrown = std::current_exception();
     }
-    std::lock_guard lock(mutex_);
-    // After forget(key), the map may hold a newer call for key: leave it alone.
-    if (auto it = calls_.find(key); it != calls_.end() && it->second == c) calls_.erase(it);
-    c->shared = c->dups > 0;
-    if (c->thrown && !c->chans.empty()) panic_with_channel_waiters(c->thrown);
-    for (auto& ch : c->chans) ch.send(Outcome<V>{*c->value, c->err, c->shared});
+    std::vector<SendChan<Outcome<V>>> chans;
+    {
+      std::lock_guard lock(mutex_);
+      // After forget(key), the map may hold a newer call for key: leave it alone.
+      if (auto it = calls_.find(key); it != calls_.end() && it->second == c) calls_.erase(it);
+      c->shared = c->dups > 0;
+      chans = std::move(c->chans);
+    }
+    // From here on a caller that has its result may destroy *this: touch only the call.
+    if (c->thrown && !chans.empty()) panic_with_channel_waiters(c->thrown);
+    for (auto& ch : chans) ch.send(Outcome<V>{*c->value, c->err, c->shared});  // never blocks: cap 1
     c->done.done();
   }
 
