@@ -1,21 +1,26 @@
 # The front door. Every command a student, an instructor or a maintainer needs is a target here;
 # each one drives the CMake presets and CTest, so `make X` and the presets can never disagree.
 #
-#   make test     build, then run the library tests (and every exercise suite on the solutions)
-#   make verify   make test, plus the checks that keep the workshop honest
-#   make race     the same suites under ThreadSanitizer (C++'s `go test -race`)
-#   make bench    the library's benchmarks (Google Benchmark)
-#   make deps     install the Debian packages the workshop needs (run by the others when needed)
+#   make test            build, then run the library tests and every exercise suite on the solutions
+#   make verify          make test, plus: every exercise suite rejects its untouched skeleton
+#   make race            the library and solution suites under ThreadSanitizer (C++'s -race)
+#   make <exercise-id>   build and run one exercise against your code, e.g. make sync/mutex/1
+#   make race EX=<id>    the same exercise under ThreadSanitizer: see the data race itself
+#   make exercises       list the exercises in course order
+#   make bench           the library's benchmarks (Google Benchmark)
+#   make deps            install the Debian packages the workshop needs (the others do it first)
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := test
 
 # Debian/Ubuntu packages the build needs. `make deps` installs the missing ones.
-DEB_PACKAGES := cmake g++ ninja-build make python3 libgtest-dev libgmock-dev libfmt-dev libspdlog-dev libbenchmark-dev
+DEB_PACKAGES := cmake g++ ninja-build make git python3 libgtest-dev libgmock-dev libfmt-dev \
+                libspdlog-dev libbenchmark-dev
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CTEST_ARGS ?=
+EX ?=
 
-.PHONY: deps configure build test verify race asan bench clean help
+.PHONY: help deps configure build test verify race asan bench clean exercises
 
 help:
 	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
@@ -23,11 +28,11 @@ help:
 deps:
 	@scripts/install-deps $(DEB_PACKAGES)
 
-build/.configured: CMakeLists.txt CMakePresets.json $(wildcard cmake/*.cmake) | deps
+# Configure once; CMake re-runs itself when a CMakeLists.txt changes.
+build/build.ninja: | deps
 	cmake --preset default
-	@touch $@
 
-configure: build/.configured
+configure: build/build.ninja
 
 build: configure
 	cmake --build --preset default -j $(JOBS)
@@ -39,9 +44,13 @@ verify: test
 	@scripts/verify
 
 race: deps
+ifeq ($(EX),)
 	cmake --preset tsan
 	cmake --build --preset tsan -j $(JOBS)
 	ctest --preset tsan -j $(JOBS) $(CTEST_ARGS)
+else
+	@scripts/exercise --preset tsan "$(EX)"
+endif
 
 asan: deps
 	cmake --preset asan
@@ -51,7 +60,16 @@ asan: deps
 bench: deps
 	cmake --preset release
 	cmake --build --preset release -j $(JOBS) --target conc_bench
-	build-release/lib/conc/conc_bench $(BENCH_ARGS)
+	scripts/bench-compare build-release/lib/conc/conc_bench
+
+exercises: configure
+	@scripts/exercise --list
 
 clean:
 	rm -rf build build-tsan build-asan build-release
+
+# Anything else with a '/' is an exercise id (make sync/mutex/1); scripts/exercise says so
+# clearly when it is not one.
+.DEFAULT:
+	@case "$@" in */*) scripts/exercise "$@" ;; \
+	  *) echo "make: no command '$@'. The commands:" >&2; $(MAKE) --no-print-directory help >&2; exit 2 ;; esac

@@ -24,3 +24,95 @@ function(workshop_test)
     DISCOVERY_MODE PRE_TEST
     PROPERTIES TIMEOUT ${WORKSHOP_TEST_TIMEOUT} ${label_props})
 endfunction()
+
+# workshop_exercise(ID id BRIEF brief.md FILES student files... TESTS test sources...
+#                   [GIVEN given sources...])
+#   Registers one exercise of the course; call it in course order. FILES are what the student
+#   edits (relative to the calling folder); solutions/ mirrors them file for file. The same TESTS
+#   are built three times:
+#     <name>            against the student's files: `make <id>` builds and runs it (CTest labels
+#                       `exercise` and `<id>`); left out of `make test`, so that a student's edit
+#                       that does not compile never breaks it;
+#     <name>_solution   against solutions/: part of `make test` (labels `solution`, `<id>/solution`);
+#     <name>_pristine   against the skeleton as committed (build/pristine/...): `make verify` proves
+#                       it fails by assertion (scripts/verify-skeletons), whatever the student edited.
+#   <name> is the id with '/' replaced by '_'. The exercise is listed in build/exercises.tsv, the
+#   manifest the scripts read (id, brief, student files, the three binaries).
+function(workshop_exercise)
+  cmake_parse_arguments(ARG "" "ID;BRIEF" "FILES;TESTS;GIVEN" ${ARGN})
+  foreach(required ID BRIEF FILES TESTS)
+    if(NOT ARG_${required})
+      message(FATAL_ERROR "workshop_exercise: ${required} is missing")
+    endif()
+  endforeach()
+  string(REPLACE "/" "_" name "${ARG_ID}")
+  file(RELATIVE_PATH folder "${PROJECT_SOURCE_DIR}" "${CMAKE_CURRENT_SOURCE_DIR}")
+  set(solution_dir "${PROJECT_SOURCE_DIR}/solutions/${folder}")
+  set(pristine_dir "${PROJECT_BINARY_DIR}/pristine/${folder}")
+
+  set(student_files)
+  set(solution_files)
+  set(pristine_files)
+  foreach(file IN LISTS ARG_FILES)
+    if(NOT EXISTS "${solution_dir}/${file}")
+      message(FATAL_ERROR "workshop_exercise(${ARG_ID}): no reference solution at solutions/${folder}/${file}")
+    endif()
+    list(APPEND student_files "${CMAKE_CURRENT_SOURCE_DIR}/${file}")
+    list(APPEND solution_files "${solution_dir}/${file}")
+    list(APPEND pristine_files "${pristine_dir}/${file}")
+  endforeach()
+  set_source_files_properties(${pristine_files} PROPERTIES GENERATED TRUE)
+
+  # Tells the test main which exercise this binary grades, so that a failure ends with the id,
+  # the brief to reread and the hint (see lib/workshop/include/workshop/hint.hpp).
+  set(registration "${CMAKE_CURRENT_BINARY_DIR}/${name}_exercise.cpp")
+  file(CONFIGURE OUTPUT "${registration}" CONTENT
+    "#include <workshop/hint.hpp>\nWORKSHOP_EXERCISE(\"${ARG_ID}\", \"${folder}/${ARG_BRIEF}\");\n")
+
+  foreach(variant student solution pristine)
+    set(target ${name})
+    if(NOT variant STREQUAL "student")
+      set(target ${name}_${variant})
+    endif()
+    add_executable(${target} EXCLUDE_FROM_ALL
+      ${${variant}_files} ${ARG_GIVEN} ${ARG_TESTS} "${registration}")
+    target_link_libraries(${target} PRIVATE workshop_test_main)
+    # The variant's own folder first, so that its version of a student header wins.
+    if(variant STREQUAL "solution")
+      target_include_directories(${target} PRIVATE "${solution_dir}")
+    elseif(variant STREQUAL "pristine")
+      target_include_directories(${target} PRIVATE "${pristine_dir}")
+    endif()
+    target_include_directories(${target} PRIVATE "${CMAKE_CURRENT_SOURCE_DIR}")
+  endforeach()
+  # The solution suite is part of every build; the others are built on demand.
+  set_target_properties(${name}_solution PROPERTIES EXCLUDE_FROM_ALL OFF)
+
+  # The student's suite is one CTest test (it is built on demand, by `make <id>`, so its tests
+  # cannot be listed at configure time); the solution's tests are listed one by one.
+  add_test(NAME ${ARG_ID} COMMAND ${name} --gtest_color=no)
+  set_tests_properties(${ARG_ID} PROPERTIES TIMEOUT ${WORKSHOP_TEST_TIMEOUT}
+    LABELS "exercise;${ARG_ID}")
+  gtest_discover_tests(${name}_solution DISCOVERY_MODE PRE_TEST TEST_PREFIX "${ARG_ID}/solution:"
+    PROPERTIES TIMEOUT ${WORKSHOP_TEST_TIMEOUT} LABELS solution LABELS ${ARG_ID}/solution)
+
+  if(NOT TARGET workshop_pristine)
+    add_custom_target(workshop_pristine)
+  endif()
+  add_dependencies(workshop_pristine ${name}_pristine)
+
+  list(JOIN ARG_FILES "," files)
+  set_property(GLOBAL APPEND PROPERTY WORKSHOP_EXERCISES
+    "${ARG_ID}\t${folder}/${ARG_BRIEF}\t${folder}\t${files}\t${name}\t$<TARGET_FILE:${name}>\t$<TARGET_FILE:${name}_solution>\t$<TARGET_FILE:${name}_pristine>")
+endfunction()
+
+# Writes build/exercises.tsv, the manifest of every registered exercise in course order. Called
+# once, at the end of the top-level CMakeLists.txt.
+function(workshop_write_manifest)
+  get_property(exercises GLOBAL PROPERTY WORKSHOP_EXERCISES)
+  set(content "id\tbrief\tfolder\tfiles\ttarget\tbinary\tsolution_binary\tpristine_binary\n")
+  foreach(line IN LISTS exercises)
+    string(APPEND content "${line}\n")
+  endforeach()
+  file(GENERATE OUTPUT "${PROJECT_BINARY_DIR}/exercises.tsv" CONTENT "${content}")
+endfunction()
