@@ -34,10 +34,13 @@
 #include "conc/go.hpp"
 #include "conc/select.hpp"
 #include "conc/testing.hpp"
+#include "support.hpp"
 #include "conc/waitgroup.hpp"
 
 namespace {
 
+using conc_tests::closed_channel_error_of;
+using conc_tests::parked;
 using conc::Chan;
 using conc::ClosedChannelError;
 using conc::make_chan;
@@ -47,23 +50,6 @@ using conc::Unit;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Optional;
-
-// Only a safety net: a test that passes never waits this long.
-constexpr auto kSafety = std::chrono::seconds(10);
-
-// True once at least n threads are parked in a conc operation (false after kSafety).
-bool parked(std::size_t n) { return conc::testing::wait_blocked(n, kSafety); }
-
-// The message of the ClosedChannelError that f throws, or "" when it throws none.
-template <class F>
-std::string closed_channel_error_of(F&& f) {
-  try {
-    f();
-  } catch (const ClosedChannelError& e) {
-    return e.what();
-  }
-  return "";
-}
 
 // ---------------------------------------------------------------------------------------------
 // C1: an unbuffered send completes only when a receiver takes the value; a buffered channel

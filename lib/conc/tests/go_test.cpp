@@ -26,25 +26,15 @@
 #include "conc/chan.hpp"
 #include "conc/debug.hpp"
 #include "conc/testing.hpp"
+#include "support.hpp"
 
 namespace {
 
+using conc_tests::blocked_in;
+using conc_tests::kSafetyNet;
 using namespace std::chrono_literals;
 using ::testing::MatchesRegex;
 using ::testing::StartsWith;
-
-// A safety net for waits that succeed at once when the library is right. It is never what a
-// test measures: it only turns a hang into a failure (and it is generous: TSan is slow).
-constexpr auto kSafetyNet = 10s;
-
-// The threads parked in a library operation whose description starts with `operation`.
-std::vector<conc::debug::BlockedThread> blocked_in(std::string_view operation) {
-  std::vector<conc::debug::BlockedThread> found;
-  for (auto& blocked : conc::debug::blocked_threads()) {
-    if (blocked.operation.starts_with(operation)) found.push_back(std::move(blocked));
-  }
-  return found;
-}
 
 // Counts the copies made of it, to tell an argument that was copied from one that was moved.
 struct CopyCounter {

@@ -30,10 +30,13 @@
 #include "conc/debug.hpp"
 #include "conc/select.hpp"
 #include "conc/testing.hpp"
+#include "support.hpp"
 #include "conc/waitgroup.hpp"
 
 namespace {
 
+using conc_tests::closed_channel_error_of;
+using conc_tests::parked;
 using conc::case_default;
 using conc::case_recv;
 using conc::case_send;
@@ -45,23 +48,6 @@ using conc::SendChan;
 using conc::Unit;
 using ::testing::HasSubstr;
 using ::testing::Optional;
-
-// Only a safety net: a test that passes never waits this long.
-constexpr auto kSafety = std::chrono::seconds(10);
-
-// True once at least n threads are parked in a conc operation (false after kSafety).
-bool parked(std::size_t n) { return conc::testing::wait_blocked(n, kSafety); }
-
-// The message of the ClosedChannelError that f throws, or "" when it throws none.
-template <class F>
-std::string closed_channel_error_of(F&& f) {
-  try {
-    f();
-  } catch (const ClosedChannelError& e) {
-    return e.what();
-  }
-  return "";
-}
 
 // ---------------------------------------------------------------------------------------------
 // The result: select returns the argument position of the case that ran (default included).

@@ -21,25 +21,15 @@
 #include "conc/debug.hpp"
 #include "conc/go.hpp"
 #include "conc/testing.hpp"
+#include "support.hpp"
 
 namespace {
 
+using conc_tests::blocked_in;
+using conc_tests::kSafetyNet;
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
 using ::testing::ThrowsMessage;
-
-// A safety net for waits that succeed at once when the library is right; never what a test
-// measures (and generous: TSan is slow).
-constexpr auto kSafetyNet = 10s;
-
-// The threads parked in a library operation whose description starts with `operation`.
-std::vector<conc::debug::BlockedThread> blocked_in(std::string_view operation) {
-  std::vector<conc::debug::BlockedThread> found;
-  for (auto& blocked : conc::debug::blocked_threads()) {
-    if (blocked.operation.starts_with(operation)) found.push_back(std::move(blocked));
-  }
-  return found;
-}
 
 class WaitGroupTest : public ::testing::Test {
  protected:
