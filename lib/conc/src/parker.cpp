@@ -1,5 +1,7 @@
 #include "conc/internal/parker.hpp"
 
+#include <algorithm>
+
 #include <linux/futex.h>
 #include <sched.h>
 #include <time.h>
@@ -37,20 +39,25 @@ inline void cpu_relax() noexcept {
 #endif
 }
 
-// How long to spin before sleeping. A hand-off between two running threads takes well under a
-// microsecond; a futex sleep and wake-up costs several. Spinning longer only burns the core the
-// other thread needs (this machine kind has two).
-constexpr int kSpins = 100;
+// Bounds of the adaptive spin (Parker::spin_budget_). A hand-off between two running threads
+// takes well under a microsecond, a futex sleep and wake-up several; spinning longer than a few
+// microseconds only burns the core the other thread needs.
+constexpr int kMinSpins = 8;
+constexpr int kMaxSpins = 4000;
 
 }  // namespace
 
 void Parker::park() noexcept {
-  for (int i = 0; i < kSpins; ++i) {
+  for (int i = 0; i < spin_budget_; ++i) {
     if (state_.load(std::memory_order_relaxed) == kNotified) break;
     cpu_relax();
   }
   // kNotified -> kEmpty consumes the token; kEmpty -> kParked announces that we sleep.
-  if (state_.fetch_sub(1, std::memory_order_acquire) == kNotified) return;
+  if (state_.fetch_sub(1, std::memory_order_acquire) == kNotified) {
+    spin_budget_ = std::min(spin_budget_ * 2, kMaxSpins);
+    return;
+  }
+  spin_budget_ = std::max(spin_budget_ / 2, kMinSpins);
   for (;;) {
     futex_wait(&state_, kParked);
     std::int32_t notified = kNotified;

@@ -28,7 +28,7 @@ class LockAll {
   }
 
  private:
-  std::array<std::mutex*, kMaxSelectCases> locks_{};
+  std::array<std::mutex*, kMaxSelectCases> locks_;  // [0, count_) used; not zeroed (hot path)
   int count_;
 };
 
@@ -45,9 +45,10 @@ std::uint64_t random_u64() noexcept {
 }
 
 int select_impl(SelectCase* const* cases, int count, bool can_default) {
-  // The cases that can ever fire (nil channels are left out), in a random poll order.
-  std::array<int, kMaxSelectCases> order{};
-  std::array<std::mutex*, kMaxSelectCases> mutexes{};
+  // The cases that can ever fire (nil channels are left out), in a random poll order. Only
+  // [0, active) is used: not zeroing the rest saves ~1.5 KB of stores per select.
+  std::array<int, kMaxSelectCases> order;
+  std::array<std::mutex*, kMaxSelectCases> mutexes;
   int active = 0;
   for (int i = 0; i < count; ++i) {
     if (std::mutex* m = cases[i]->mutex()) {

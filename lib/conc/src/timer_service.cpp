@@ -27,7 +27,9 @@ class Service {
       thread_started_ = true;
       std::thread([this] { run(); }).detach();
     }
-    if (it == queue_.begin() && !fake_) wake_.notify_one();  // a new earliest deadline
+    // Wake the timer thread only if it sleeps past the new deadline (create-then-stop timers
+    // would otherwise wake it every time).
+    if (it == queue_.begin() && !fake_ && when < sleeping_until_) wake_.notify_one();
     return id;
   }
 
@@ -58,6 +60,7 @@ class Service {
     std::lock_guard lock(mutex_);
     fake_ = false;
     fake_active_.store(false, std::memory_order_release);
+    sleeping_until_ = TimePoint::max();
     wake_.notify_one();
   }
 
@@ -119,19 +122,18 @@ class Service {
   [[noreturn]] void run() {
     std::unique_lock lock(mutex_);
     for (;;) {
-      if (fake_ || queue_.empty()) {
-        wake_.wait(lock);
-        continue;
-      }
-      const TimePoint when = queue_.begin()->first.when;
-      if (when == TimePoint::max()) {  // never due; waiting until max() would overflow
+      const TimePoint when = fake_ || queue_.empty() ? TimePoint::max() : queue_.begin()->first.when;
+      if (when == TimePoint::max()) {  // nothing due ever (waiting until max() would overflow)
+        sleeping_until_ = TimePoint::max();
         wake_.wait(lock);
         continue;
       }
       if (when > SteadyClock::now()) {
+        sleeping_until_ = when;
         wake_.wait_until(lock, when);
         continue;
       }
+      sleeping_until_ = TimePoint::min();  // awake: firing
       auto [due, fire] = pop_front_locked();
       lock.unlock();
       run_entry(fire, due);
@@ -146,6 +148,7 @@ class Service {
   TimerId next_id_ = 1;                   // guarded by mutex_
   bool thread_started_ = false;           // guarded by mutex_
   bool fake_ = false;                     // guarded by mutex_
+  TimePoint sleeping_until_ = TimePoint::max();  // the timer thread's wake-up time; guarded
   std::atomic<bool> fake_active_{false};  // read without the lock by now()
   std::atomic<Duration::rep> fake_now_{0};
 };

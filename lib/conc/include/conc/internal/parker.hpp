@@ -42,6 +42,10 @@ class Parker {
   static constexpr std::int32_t kNotified = 1;
 
   std::atomic<std::int32_t> state_{kEmpty};
+  // How long park() spins before sleeping, adapted to what spinning achieved lately: doubled
+  // when the token came while spinning, halved when the thread had to sleep anyway. A fixed
+  // count is wrong on one machine or another. Only the owning thread touches it.
+  int spin_budget_ = 64;
 };
 
 }  // namespace conc::internal
