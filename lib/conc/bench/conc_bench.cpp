@@ -24,8 +24,10 @@
 
 #include "conc/chan.hpp"
 #include "conc/context.hpp"
+#include "conc/errgroup.hpp"
 #include "conc/go.hpp"
 #include "conc/select.hpp"
+#include "conc/semaphore.hpp"
 #include "conc/time.hpp"
 #include "conc/waitgroup.hpp"
 
@@ -228,6 +230,51 @@ void GoSpawnJoin(State& state) {
   state.SetLabel("ns/op");
 }
 
+// x/sync shapes (no Go counterpart in bench.go: conc's own figures).
+
+// WeightedSemaphore acquire(1) + release(1) from one thread: the uncontended fast path.
+void SemaphoreUncontended(State& state) {
+  conc::WeightedSemaphore sem(1);
+  const conc::Context ctx = conc::background();
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(sem.acquire(ctx, 1));
+    sem.release(1);
+  }
+  state.SetLabel("ns/pair");
+}
+
+// Four goroutines (and us) acquiring and releasing a capacity-2 semaphore: FIFO queueing,
+// hand-over to waiters. One op = one acquire+release pair by one of the five.
+void SemaphoreContended(State& state) {
+  constexpr int kWorkers = 4;
+  while (state.KeepRunningBatch(AllAtOnce(state))) {
+    const auto per_worker = static_cast<std::int64_t>(state.max_iterations) / (kWorkers + 1);
+    conc::WeightedSemaphore sem(2);
+    conc::WaitGroup wg;
+    const auto work = [&sem, per_worker] {
+      const conc::Context ctx = conc::background();
+      for (std::int64_t i = 0; i < per_worker; ++i) {
+        benchmark::DoNotOptimize(sem.acquire(ctx, 1));
+        sem.release(1);
+      }
+    };
+    for (int w = 0; w < kWorkers; ++w) wg.go(work);
+    work();
+    wg.wait();
+  }
+  state.SetLabel("ns/pair");
+}
+
+// ErrGroup: go() 1000 tasks returning nil, then wait(). One op = one batch.
+void ErrGroup1000(State& state) {
+  for (auto _ : state) {
+    conc::ErrGroup group;
+    for (int i = 0; i < 1000; ++i) group.go([] { return conc::Error(); });
+    benchmark::DoNotOptimize(group.wait());
+  }
+  state.SetLabel("ns/batch");
+}
+
 }  // namespace
 
 // The names are bench.go's, in its order; scripts/bench-compare matches on them.
@@ -243,5 +290,8 @@ BENCHMARK(WithCancel)->Name("f_context_withcancel_cancel")->UseRealTime();
 BENCHMARK(WithCancelChildDone)->Name("f2_context_withcancel_child_done_cancel")->UseRealTime();
 BENCHMARK(TimerNewStop)->Name("g_timer_new_stop")->UseRealTime();
 BENCHMARK(GoSpawnJoin)->Name("h_go_spawn_join")->UseRealTime();
+BENCHMARK(SemaphoreUncontended)->Name("x_semaphore_acquire_release_uncontended")->UseRealTime();
+BENCHMARK(SemaphoreContended)->Name("x_semaphore_acquire_release_5_goroutines")->UseRealTime();
+BENCHMARK(ErrGroup1000)->Name("x_errgroup_go_wait_1000_tasks")->UseRealTime();
 
 BENCHMARK_MAIN();
