@@ -1,6 +1,8 @@
 # The front door. Every command a student, an instructor or a maintainer needs is a target here;
 # each one drives the CMake presets and CTest, so `make X` and the presets can never disagree.
 #
+#   make run             the instructor's tour: every pattern, from the reference solutions
+#   make run ACTION=name one of them (make run ACTION=list: the actions)
 #   make test            build, then run the library tests and every exercise suite on the solutions
 #   make verify          make test, plus: every exercise suite rejects its untouched skeleton
 #   make race            the library and solution suites under ThreadSanitizer (C++'s -race)
@@ -19,8 +21,9 @@ DEB_PACKAGES := cmake g++ ninja-build make git python3 libgtest-dev libgmock-dev
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CTEST_ARGS ?=
 EX ?=
+ACTION ?= all
 
-.PHONY: help deps configure build test verify race asan bench clean exercises
+.PHONY: help deps configure build test verify race asan bench clean exercises run
 
 help:
 	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
@@ -36,6 +39,13 @@ configure: build/build.ninja
 
 build: configure
 	cmake --build --preset default -j $(JOBS)
+
+run: build
+	@build/datacenterfind/datacenterfind_solution --action=$(ACTION)
+ifeq ($(ACTION),all)
+	@echo; echo "== select/simple: the first of two goroutines to answer wins"
+	@build/select/simple/select_simple
+endif
 
 test: build
 	ctest --preset default -j $(JOBS) $(CTEST_ARGS)

@@ -1,0 +1,202 @@
+// A call of the pattern under test (wait_group, scatter_gather), made on a thread of its own so
+// that the test's thread stays free to answer the fakes one by one and to watch what the calling
+// thread does meanwhile. Used by the suites of exercises 1 and 2.
+//
+//   FakeDatacenters dcs;  ... dcs.add("SBG") ...
+//   CallOnThread call(dcs, "wait_group", [finders = dcs.finders()] {
+//     datacenterfind::wait_group("file.txt", finders);
+//   });
+//   ... call.parked() ... dcs.fakes[0]->answer(); ... call.wait_returned() ...
+//
+// What the suites learn from it, without sleeping:
+// - parked_in(): what the calling thread is parked in, among the conc operations (a channel
+//   receive, a select, WaitGroup::wait...) that conc::debug::blocked_threads() lists. A pattern
+//   parks only to wait for its goroutines or their results.
+// - launched(): how many goroutines were started since the call began and still run
+//   (conc::goroutines() minus the count before it). go() counts a goroutine from its start.
+// - ended_when_returned(): how many finds had ended at the moment the call returned.
+//
+// The destructor answers every fake still unanswered, then waits for the call to return (and, for
+// a second at most, for its goroutines to end). A call stuck for good (a deadlock) can be left
+// behind with give_up(), so that the test ends with its failure instead of a hang: the call must
+// then own what it uses (capture the finders by value), as a goroutine must.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <utility>
+
+#include "conc/debug.hpp"
+#include "conc/go.hpp"
+#include "conc/testing/goroutines.hpp"
+#include "fake_finder.hpp"
+#include "workshop/journal.hpp"
+#include "workshop/thread_probe.hpp"
+
+namespace datacenterfind_tests::on_thread {
+
+// How long a test waits for something that should happen at once before failing. Generous: it
+// only turns a would-be hang into a failed assertion, and ThreadSanitizer runs 5-15x slower.
+inline constexpr std::chrono::seconds kSafetyNet{5};
+
+class CallOnThread {
+ public:
+  CallOnThread(FakeDatacenters& dcs, std::string name, std::function<void()> call)
+      : dcs_(dcs), state_(std::make_shared<State>()), goroutines_before_(conc::goroutines()) {
+    state_->name = std::move(name);
+    workshop::record("calling " + state_->name + "()");
+    // The thread shares state_ and the recorder: a call given up on may outlive this object.
+    thread_ = std::thread([state = state_, recorder = dcs.recorder, call = std::move(call)] {
+      {
+        std::ostringstream id;
+        id << std::this_thread::get_id();
+        std::lock_guard lock(state->mutex);
+        state->thread_name = "thread " + id.str();
+      }
+      state->changed.notify_all();
+      call();
+      {
+        std::lock_guard lock(state->mutex);
+        state->returned = true;
+        state->ended_when_returned = recorder->ended();
+        workshop::record(state->name + "() returned (" +
+                         std::to_string(state->ended_when_returned) + " finds had ended)");
+      }
+      state->changed.notify_all();
+    });
+    std::unique_lock lock(state_->mutex);
+    state_->changed.wait(lock, [&] { return !state_->thread_name.empty(); });
+    thread_name_ = state_->thread_name;
+  }
+
+  ~CallOnThread() {
+    if (!thread_.joinable()) return;
+    dcs_.answer_all();
+    thread_.join();
+    // Let the call's goroutines finish returning, so that none of them ends during the next
+    // test and spoils its count of goroutines launched. Bounded: goroutines stuck for good (a
+    // leak, which a test reports) stay stuck, and then the next test counts them as before.
+    conc::testing::wait_goroutines(goroutines_before_, std::chrono::seconds(1));
+  }
+
+  CallOnThread(const CallOnThread&) = delete;
+  CallOnThread& operator=(const CallOnThread&) = delete;
+
+  const std::string& name() const { return state_->name; }
+
+  bool returned() const {
+    std::lock_guard lock(state_->mutex);
+    return state_->returned;
+  }
+
+  // Blocks until the call returned (true) or the safety net passed (false).
+  bool wait_returned(std::chrono::seconds safety_net = kSafetyNet) {
+    std::unique_lock lock(state_->mutex);
+    return state_->changed.wait_for(lock, safety_net, [&] { return state_->returned; });
+  }
+
+  // Finds that had ended when the call returned (-1 while it has not).
+  int ended_when_returned() const {
+    std::lock_guard lock(state_->mutex);
+    return state_->returned ? state_->ended_when_returned : -1;
+  }
+
+  // What the calling thread is parked in ("WaitGroup::wait (0x..)"), or "" when it is not parked
+  // in a conc operation.
+  std::string parked_in() const {
+    for (const auto& blocked : conc::debug::blocked_threads()) {
+      if (blocked.thread == thread_name_) return blocked.operation;
+    }
+    return "";
+  }
+  bool parked() const { return !parked_in().empty(); }
+
+  // True when the call can never return: its thread waits in WaitGroup::wait() while goroutines
+  // wait to send on a channel, and it is the one meant to receive (after its wait: too late).
+  bool waits_for_senders_it_should_receive_from() const {
+    bool caller_waits = false;
+    bool someone_sends = false;
+    for (const auto& blocked : conc::debug::blocked_threads()) {
+      if (blocked.thread == thread_name_) {
+        caller_waits = blocked.operation.rfind("WaitGroup::wait", 0) == 0;
+      } else if (blocked.operation.rfind("channel send", 0) == 0) {
+        someone_sends = true;
+      }
+    }
+    return caller_waits && someone_sends;
+  }
+
+  // Goroutines started since the call began and still running.
+  std::size_t launched() const {
+    const std::size_t now = conc::goroutines();
+    return now > goroutines_before_ ? now - goroutines_before_ : 0;
+  }
+  std::size_t goroutines_before() const { return goroutines_before_; }
+
+  // For a call stuck for good: leaves its thread behind (it owns what it uses) so that the test
+  // can end with its failure instead of hanging in the destructor.
+  void give_up() {
+    workshop::record("the test gives up on " + state_->name + "(): its thread is left blocked");
+    thread_.detach();
+  }
+
+ private:
+  struct State {
+    std::string name;
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::string thread_name;      // set once, before the constructor returns; guarded by mutex
+    bool returned = false;        // guarded by mutex
+    int ended_when_returned = 0;  // guarded by mutex
+  };
+
+  FakeDatacenters& dcs_;
+  const std::shared_ptr<State> state_;
+  const std::size_t goroutines_before_;
+  std::string thread_name_;  // the calling thread as conc::debug names it ("thread 1403...")
+  std::thread thread_;
+};
+
+// How a scatter went: what wait_all_started() saw.
+enum class Scatter {
+  AllStarted,        // every find started, none answered yet: they run at once
+  CallerWaitsEarly,  // the calling thread is parked (in a find, a receive, a wait) while fewer
+                     // goroutines than finds were launched: it waits before launching them all
+  TimedOut,          // neither within the safety net
+};
+
+// Blocks until all n finds have started, or the calling thread is parked in a conc operation
+// while fewer than n goroutines were launched and fewer than n finds started. No find is
+// answered meanwhile, so a pattern that asks one datacenter at a time cannot start the second:
+// its calling thread waits, for good, with one goroutine launched (or none, when the find runs
+// on the calling thread). A right pattern parks only once it launched them all.
+inline Scatter wait_all_started(const CallOnThread& call, const Recorder& recorder, int n) {
+  Scatter seen = Scatter::TimedOut;
+  workshop::wait_until(
+      [&] {
+        if (recorder.started() >= n) {
+          seen = Scatter::AllStarted;
+        } else if (call.parked() && call.launched() < static_cast<std::size_t>(n) &&
+                   recorder.started() < n) {
+          seen = Scatter::CallerWaitsEarly;
+        }
+        return seen != Scatter::TimedOut;
+      },
+      kSafetyNet);
+  if (seen == Scatter::CallerWaitsEarly) {
+    workshop::record(call.name() + "() is waiting (" + call.parked_in() + ") with " +
+                     std::to_string(call.launched()) + " goroutine(s) launched and " +
+                     std::to_string(recorder.started()) + " of " + std::to_string(n) +
+                     " finds started, none answered");
+  }
+  return seen;
+}
+
+}  // namespace datacenterfind_tests::on_thread
