@@ -24,13 +24,7 @@
 
 namespace {
 
-using datacenterfind_tests::FakeDatacenters;
-using datacenterfind_tests::FakeFinder;
-using datacenterfind_tests::kSafetyNet;
 
-// After a failure, how long TearDown waits for the pattern to return before the next test.
-constexpr std::chrono::milliseconds kCleanUp{500};
-using datacenterfind_tests::GoroutineCall;
 
 constexpr const char* kTakeASlotFirst =
     "More finds started than the semaphore has slots. Each goroutine must put a token in the "
@@ -49,36 +43,22 @@ constexpr const char* kUseTheSlots =
     "channel's capacity max_parallel (conc::make_chan<conc::Unit>(max_parallel))? An unbuffered "
     "channel (capacity 0) lets nobody in; a capacity of 1 runs the finds one at a time.";
 
-class SemaphoreTest : public ::testing::Test {
+class SemaphoreTest : public datacenterfind_tests::SettledSuite {
  protected:
-  void SetUp() override { baseline_ = conc::goroutines(); }
-
-  void TearDown() override {
-    dcs_.answer_all();  // whatever happened, let every find end
-    // A test that failed has said what went wrong; a pattern stuck for the same reason would
-    // only add a second message, and 5 s more, per test. Give it a moment to return (so that
-    // its goroutines do not write into the next test's journal), and leave it.
-    if (HasFailure()) {
-      if (call_) workshop::wait_until([&] { return call_->returned(); }, kCleanUp);
-      return;
-    }
-    if (call_) {
-      workshop::Hint hint(
+  SemaphoreTest()
+      : SettledSuite({
+          "semaphore",
           "Every find was answered, and semaphore() still had not returned. Does it wait for "
           "its goroutines (wg.wait())? If it does, some goroutine never got its slot: is every "
-          "token given back after its find?");
-      if (!call_->wait_returned()) {
-        ADD_FAILURE() << call_->label() << " had not returned 5 s after every find was answered";
-        return;  // its goroutines are stuck too: the leak check below would only wait 5 s more
-      }
-    }
-    workshop::Hint hint(
-        "A goroutine was still running 5 s after semaphore() returned and every find ended. "
-        "semaphore() must wait (conc::WaitGroup) for every goroutine it started, and none may "
-        "stay blocked on the channel.");
-    EXPECT_TRUE(conc::testing::wait_goroutines(baseline_, kSafetyNet))
-        << conc::goroutines() - baseline_ << " goroutine(s) left behind";
-  }
+          "token given back after its find?",
+          "A goroutine was still running 5 s after semaphore() returned and every find ended. "
+          "semaphore() must wait (conc::WaitGroup) for every goroutine it started, and none may "
+          "stay blocked on the channel.",
+          "The test waits until every goroutine is parked in a conc operation (a channel send or "
+          "receive, a WaitGroup wait): only then is it sure that no more finds will start. Some "
+          "goroutine kept running, or waits in something conc does not know: a "
+          "std::counting_semaphore, a std::mutex, a busy loop. Use the buffered conc::Chan the "
+          "brief describes."}) {}
 
   void add(const std::vector<std::string>& names) {
     for (const auto& name : names) dcs_.add(name);
@@ -101,23 +81,7 @@ class SemaphoreTest : public ::testing::Test {
   // Waits until every goroutine is parked, so that no more finds can start by themselves.
   // Fails the test, and returns false, when that never happens.
   bool settle() {
-    if (datacenterfind_tests::wait_settled()) {
-      workshop::record("test: every goroutine is parked; " +
-                       std::to_string(recorder().in_flight()) + " find(s) in flight");
-      return true;
-    }
-    workshop::Hint hint(
-        "The test waits until every goroutine is parked in a conc operation (a channel send or "
-        "receive, a WaitGroup wait): only then is it sure that no more finds will start. Some "
-        "goroutine kept running, or waits in something conc does not know: a "
-        "std::counting_semaphore, a std::mutex, a busy loop. Use the buffered conc::Chan the "
-        "brief describes.");
-    ADD_FAILURE() << "5 s after semaphore() was called, some goroutine was still not parked";
-    return false;
-  }
-
-  std::vector<std::shared_ptr<FakeFinder>> in_flight() const {
-    return datacenterfind_tests::in_flight(dcs_);
+    return settle_and_record(std::to_string(recorder().in_flight()) + " find(s) in flight");
   }
 
   // The heart of the suite: with n finders and max_parallel m, min(n, m) finds start; then each
@@ -162,11 +126,6 @@ class SemaphoreTest : public ::testing::Test {
     return true;
   }
 
-  datacenterfind_tests::Recorder& recorder() const { return *dcs_.recorder; }
-
-  FakeDatacenters dcs_;
-  std::optional<GoroutineCall> call_;
-  std::size_t baseline_ = 0;
 };
 
 // The headline: the default max_parallel is 2, and both slots are used.

@@ -21,13 +21,18 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "conc/debug.hpp"
 #include "conc/go.hpp"
+#include "conc/testing/goroutines.hpp"
 #include "fake_finder.hpp"
+#include "workshop/hint.hpp"
 #include "workshop/journal.hpp"
 #include "workshop/thread_probe.hpp"
 
@@ -101,6 +106,74 @@ class GoroutineCall {
  private:
   std::string label_;
   std::shared_ptr<std::atomic<bool>> returned_;  // set once the call has returned
+};
+
+// The fixture of the semaphore suites: the fakes, the call under test, and the checks every test
+// ends with (the call returned once every find was answered; it left no goroutine behind). Each
+// suite gives the words of its hints.
+class SettledSuite : public ::testing::Test {
+ protected:
+  struct Hints {
+    const char* pattern;        // "semaphore"
+    const char* not_returned;   // every find answered, and the call has not returned
+    const char* leaked;         // the call returned, and a goroutine still runs
+    const char* never_settled;  // some goroutine never parked in conc
+  };
+
+  explicit SettledSuite(Hints hints) : hints_(hints) {}
+
+  void SetUp() override { baseline_ = conc::goroutines(); }
+
+  void TearDown() override {
+    dcs_.answer_all();  // whatever happened, let every find end
+    // A test that failed has said what went wrong; a pattern stuck for the same reason would
+    // only add a second message, and 5 s more, per test. Give it a moment to return (so that
+    // its goroutines do not write into the next test's journal), and leave it.
+    if (HasFailure()) {
+      if (call_) workshop::wait_until([&] { return call_->returned(); }, kCleanUp);
+      return;
+    }
+    if (call_) {
+      workshop::Hint hint(hints_.not_returned);
+      if (!call_->wait_returned()) {
+        ADD_FAILURE() << call_->label() << " had not returned 5 s after every find was answered";
+        return;  // its goroutines are stuck too: the leak check below would only wait 5 s more
+      }
+    }
+    workshop::Hint hint(hints_.leaked);
+    EXPECT_TRUE(conc::testing::wait_goroutines(baseline_, kSafetyNet))
+        << conc::goroutines() - baseline_ << " goroutine(s) left behind";
+  }
+
+  // Waits until every goroutine is parked, so that no more finds can start by themselves;
+  // records `what` then. Fails the test (with `hint`, else the suite's never_settled hint) and
+  // returns false when that never happens.
+  bool settle_and_record(const std::string& what, const char* hint = nullptr) {
+    if (wait_settled()) {
+      workshop::record("test: every goroutine is parked; " + what);
+      return true;
+    }
+    workshop::Hint shown(hint != nullptr ? hint : hints_.never_settled);
+    ADD_FAILURE() << "5 s after " << hints_.pattern
+                  << "() was called, some goroutine was still not parked";
+    return false;
+  }
+
+  std::vector<std::shared_ptr<FakeFinder>> in_flight() const {
+    return datacenterfind_tests::in_flight(dcs_);
+  }
+
+  Recorder& recorder() const { return *dcs_.recorder; }
+
+  // After a failure, how long TearDown waits for the pattern to return before the next test.
+  static constexpr std::chrono::milliseconds kCleanUp{500};
+
+  FakeDatacenters dcs_;
+  std::optional<GoroutineCall> call_;
+  std::size_t baseline_ = 0;
+
+ private:
+  Hints hints_;
 };
 
 }  // namespace datacenterfind_tests

@@ -27,13 +27,8 @@
 
 namespace {
 
-using datacenterfind_tests::FakeDatacenters;
-using datacenterfind_tests::FakeFinder;
 using datacenterfind_tests::kSafetyNet;
 
-// After a failure, how long TearDown waits for the pattern to return before the next test.
-constexpr std::chrono::milliseconds kCleanUp{500};
-using datacenterfind_tests::GoroutineCall;
 
 constexpr const char* kAcquireTheWeightFirst =
     "More weight is in flight than the capacity. Each goroutine must acquire its finder's "
@@ -51,38 +46,23 @@ constexpr const char* kUseTheCapacity =
     "`capacity`, or takes more than the finder's weight. Build it with "
     "conc::WeightedSemaphore sem(capacity) and acquire finder->weight().";
 
-class WeightedSemaphoreTest : public ::testing::Test {
+class WeightedSemaphoreTest : public datacenterfind_tests::SettledSuite {
  protected:
-  void SetUp() override { baseline_ = conc::goroutines(); }
-
-  void TearDown() override {
-    dcs_.answer_all();  // whatever happened, let every find end
-    // A test that failed has said what went wrong; a pattern stuck for the same reason would
-    // only add a second message, and 5 s more, per test. Give it a moment to return (so that
-    // its goroutines do not write into the next test's journal), and leave it.
-    if (HasFailure()) {
-      if (call_) workshop::wait_until([&] { return call_->returned(); }, kCleanUp);
-      return;
-    }
-    if (call_) {
-      workshop::Hint hint(
+  WeightedSemaphoreTest()
+      : SettledSuite({
+          "weighted_semaphore",
           "Every find was answered, and weighted_semaphore() still had not returned. Does it "
           "wait for its goroutines (wg.wait())? If it does, some goroutine never got its "
           "weight: is the whole weight released after each find? Does a goroutine retry an "
           "acquire() that failed? (A weight above the capacity never fits: log the error and "
-          "return.)");
-      if (!call_->wait_returned()) {
-        ADD_FAILURE() << call_->label() << " had not returned 5 s after every find was answered";
-        return;  // its goroutines are stuck too: the leak check below would only wait 5 s more
-      }
-    }
-    workshop::Hint hint(
-        "A goroutine was still running 5 s after weighted_semaphore() returned and every find "
-        "ended. weighted_semaphore() must wait (conc::WaitGroup) for every goroutine it "
-        "started, and none may stay blocked in acquire().");
-    EXPECT_TRUE(conc::testing::wait_goroutines(baseline_, kSafetyNet))
-        << conc::goroutines() - baseline_ << " goroutine(s) left behind";
-  }
+          "return.)",
+          "A goroutine was still running 5 s after weighted_semaphore() returned and every find "
+          "ended. weighted_semaphore() must wait (conc::WaitGroup) for every goroutine it "
+          "started, and none may stay blocked in acquire().",
+          "The test waits until every goroutine is parked in a conc operation (acquire(), "
+          "a channel, a WaitGroup wait): only then is it sure that no more finds will start. "
+          "Some goroutine kept running, or waits in something conc does not know (a "
+          "std::mutex, a busy loop). Use conc::WeightedSemaphore, as the brief says."}) {}
 
   void add(const std::string& name, std::int64_t weight) { dcs_.add(name, weight); }
 
@@ -101,27 +81,9 @@ class WeightedSemaphoreTest : public ::testing::Test {
   }
 
   // Waits until every goroutine is parked, so that no more finds can start by themselves.
-  // Fails the test, with `hint` when given, and returns false, when that never happens.
+  // Fails the test, with `hint_text` when given, and returns false, when that never happens.
   bool settle(const char* hint_text = nullptr) {
-    if (datacenterfind_tests::wait_settled()) {
-      workshop::record("test: every goroutine is parked; weight in flight " +
-                       std::to_string(weight_in_flight()));
-      return true;
-    }
-    workshop::Hint hint(
-        hint_text != nullptr
-            ? hint_text
-            : "The test waits until every goroutine is parked in a conc operation (acquire(), "
-              "a channel, a WaitGroup wait): only then is it sure that no more finds will start. "
-              "Some goroutine kept running, or waits in something conc does not know (a "
-              "std::mutex, a busy loop). Use conc::WeightedSemaphore, as the brief says.");
-    ADD_FAILURE() << "5 s after weighted_semaphore() was called, some goroutine was still not "
-                     "parked";
-    return false;
-  }
-
-  std::vector<std::shared_ptr<FakeFinder>> in_flight() const {
-    return datacenterfind_tests::in_flight(dcs_);
+    return settle_and_record("weight in flight " + std::to_string(weight_in_flight()), hint_text);
   }
 
   std::int64_t weight_in_flight() const {
@@ -150,11 +112,6 @@ class WeightedSemaphoreTest : public ::testing::Test {
     return false;
   }
 
-  datacenterfind_tests::Recorder& recorder() const { return *dcs_.recorder; }
-
-  FakeDatacenters dcs_;
-  std::optional<GoroutineCall> call_;
-  std::size_t baseline_ = 0;
 };
 
 // Two finds of 20 cannot run together in 30, whichever asks first: one waits for the other.
