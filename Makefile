@@ -10,6 +10,8 @@
 #   make race EX=<id>    the same exercise under ThreadSanitizer: see the data race itself
 #   make exercises       list the exercises in course order
 #   make bench           the library's benchmarks (Google Benchmark)
+#   make docs            build the course site strictly into build/site (broken links fail)
+#   make docs-serve      serve the course site on http://127.0.0.1:8000 (DOCS_PORT=... to move it)
 #   make deps            install the Debian packages the workshop needs (the others do it first)
 
 SHELL := /bin/bash
@@ -17,13 +19,13 @@ SHELL := /bin/bash
 
 # Debian/Ubuntu packages the build needs. `make deps` installs the missing ones.
 DEB_PACKAGES := cmake g++ ninja-build make git python3 libgtest-dev libgmock-dev libfmt-dev \
-                libspdlog-dev libbenchmark-dev
+                libspdlog-dev libbenchmark-dev mkdocs mkdocs-material python3-pymdownx
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CTEST_ARGS ?=
 EX ?=
 ACTION ?= all
 
-.PHONY: help deps configure build test verify race asan bench clean exercises run
+.PHONY: help deps configure build test verify race asan bench clean exercises run docs docs-serve
 
 help:
 	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
@@ -50,8 +52,14 @@ endif
 test: build
 	ctest --preset default -j $(JOBS) $(CTEST_ARGS)
 
-verify: test
+verify: test docs
 	@scripts/verify
+
+docs: deps
+	@scripts/docs build
+
+docs-serve: deps
+	@scripts/docs serve
 
 race: deps
 ifeq ($(EX),)
