@@ -24,6 +24,16 @@ std::string failure_block(std::string_view test_name, std::string_view file,
     // A journal can be long (a loop that records); the end is where the failure is.
     block += "What happened, oldest first (time since the test started):\n";
     block += format_journal(events, 100);
+    std::vector<TimelineEvent> spans;
+    for (const Event& event : events) {
+      if (event.span) spans.push_back(*event.span);
+    }
+    if (!spans.empty()) {
+      // In a test the fakes answer when the test says so: what matters is what overlapped what,
+      // not the microseconds between threads, hence the order axis.
+      block += "The same, as a timeline:\n";
+      block += render_timeline(spans, TimelineLayout{.axis = TimelineLayout::Axis::order});
+    }
   }
   return block;
 }

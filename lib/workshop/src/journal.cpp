@@ -48,13 +48,36 @@ std::string thread_label(Journal& j) {
   return fmt::format("thread {}", (it - j.others.begin()) + 1);
 }
 
-}  // namespace
-
-void record(std::string what) {
+// Appends one event; `span`, when given, is its timeline event (its time is set here).
+void append(std::string what, std::optional<TimelineEvent> span) {
   const Clock::time_point now = Clock::now();
   Journal& j = the_journal();
   std::lock_guard lock(j.mutex);
-  j.events.push_back(Event{now - j.start, thread_label(j), std::move(what)});
+  const auto at = now - j.start;
+  if (span) span->at = std::chrono::duration_cast<std::chrono::nanoseconds>(at);
+  j.events.push_back(Event{at, thread_label(j), std::move(what), std::move(span)});
+}
+
+std::string with_detail(const std::string& lane, const std::string& label,
+                        const std::string& detail) {
+  return detail.empty() ? fmt::format("{} {}", lane, label)
+                        : fmt::format("{} {} ({})", lane, label, detail);
+}
+
+}  // namespace
+
+void record(std::string what) { append(std::move(what), std::nullopt); }
+
+void record_begin(std::string lane, std::string label, std::string detail) {
+  std::string what = with_detail(lane, label, detail);
+  append(std::move(what), TimelineEvent{{}, std::move(lane), TimelineEvent::Kind::begin,
+                                        std::move(label)});
+}
+
+void record_end(std::string lane, std::string outcome, Ending ending, std::string detail) {
+  std::string what = with_detail(lane, outcome, detail);
+  append(std::move(what), TimelineEvent{{}, std::move(lane), TimelineEvent::Kind::end,
+                                        std::move(outcome), ending});
 }
 
 std::vector<Event> journal() {
