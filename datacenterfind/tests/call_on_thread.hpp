@@ -51,7 +51,7 @@ class CallOnThread {
   CallOnThread(FakeDatacenters& dcs, std::string name, std::function<void()> call)
       : dcs_(dcs), state_(std::make_shared<State>()), goroutines_before_(conc::goroutines()) {
     state_->name = std::move(name);
-    workshop::record("calling " + state_->name + "()");
+    workshop::record_begin("call", state_->name + "()");
     // The thread shares state_ and the recorder: a call given up on may outlive this object.
     thread_ = std::thread([state = state_, recorder = dcs.recorder, call = std::move(call)] {
       {
@@ -66,8 +66,8 @@ class CallOnThread {
         std::lock_guard lock(state->mutex);
         state->returned = true;
         state->ended_when_returned = recorder->ended();
-        workshop::record(state->name + "() returned (" +
-                         std::to_string(state->ended_when_returned) + " finds had ended)");
+        workshop::record_end("call", "returned", workshop::Ending::completed,
+                             std::to_string(state->ended_when_returned) + " finds had ended");
       }
       state->changed.notify_all();
     });

@@ -1,7 +1,7 @@
 // Instrumented finders for the datacenterfind suites: each find blocks until the test answers
 // it (or its context is done), and a shared Recorder keeps what happened — who started, who
 // ended and how, how many were in flight and how much weight — for assertions and for the
-// journal printed under a failure. No sleeps: the test decides when each datacenter answers.
+// journal and the timeline printed under a failure. No sleeps: the test decides when each datacenter answers.
 #pragma once
 
 #include <algorithm>
@@ -42,8 +42,9 @@ class Recorder {
       weight_in_flight_ += weight;
       max_in_flight_ = std::max(max_in_flight_, in_flight_);
       max_weight_in_flight_ = std::max(max_weight_in_flight_, weight_in_flight_);
-      workshop::record(name + " started (" + std::to_string(in_flight_) + " in flight, weight " +
-                       std::to_string(weight_in_flight_) + ")");
+      workshop::record_begin(name, "started",
+                             std::to_string(in_flight_) + " in flight, weight " +
+                                 std::to_string(weight_in_flight_));
     }
     changed_.notify_all();
   }
@@ -55,7 +56,9 @@ class Recorder {
       ++ended_;
       --in_flight_;
       weight_in_flight_ -= weight;
-      workshop::record(name + " " + how + " (" + std::to_string(in_flight_) + " in flight)");
+      workshop::record_end(name, how,
+                           how == "answered" ? workshop::Ending::completed : workshop::Ending::stopped,
+                           std::to_string(in_flight_) + " in flight");
     }
     changed_.notify_all();
   }

@@ -33,7 +33,7 @@ class PatternCall {
         std::lock_guard lock(state->mutex);
         state->thread = "thread " + id.str();  // as conc::debug names a thread not started by go
       }
-      workshop::record(state->what + " called");
+      workshop::record_begin("call", state->what);
       std::optional<R> result;
       std::string threw;
       try {
@@ -43,7 +43,11 @@ class PatternCall {
       } catch (...) {
         threw = "an exception that is not a std::exception";
       }
-      workshop::record(state->what + (threw.empty() ? " returned" : " threw: " + threw));
+      if (threw.empty()) {
+        workshop::record_end("call", "returned");
+      } else {
+        workshop::record_end("call", "threw: " + threw, workshop::Ending::stopped);
+      }
       {
         std::lock_guard lock(state->mutex);
         state->result = std::move(result);

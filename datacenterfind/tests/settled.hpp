@@ -86,10 +86,10 @@ class GoroutineCall {
  public:
   GoroutineCall(std::string label, std::function<void()> call)
       : label_(std::move(label)), returned_(std::make_shared<std::atomic<bool>>(false)) {
-    workshop::record(label_ + " called");
-    conc::go([call = std::move(call), returned = returned_, label = label_] {
+    workshop::record_begin("call", label_);
+    conc::go([call = std::move(call), returned = returned_] {
       call();
-      workshop::record(label + " returned");
+      workshop::record_end("call", "returned");
       returned->store(true);
     });
   }
