@@ -24,6 +24,10 @@ std::vector<std::string> hints_of_test();
 // thread the one recorded as "test".
 void journal_begin_test();
 
+// crash_report.cpp — installs a std::terminate handler that prints the running test's failure
+// block (below) before the previous handler ends the process. Call once, from main.
+void install_crash_report();
+
 // failure_block.cpp — what follows GoogleTest's report of a failed (or stopped) test:
 //
 //   ---- <exercise id> failed: <Suite.Name>      ("---- failed: <Suite.Name>" without exercise)

@@ -3,8 +3,8 @@
 //
 // It runs the tests as gtest_main does, and adds what a student needs when a test fails: the
 // exercise's brief and hint after the failure (hint.hpp), the journal of the test (journal.hpp),
-// and a watchdog that stops a blocked test with a message saying what is still blocked
-// (watchdog.hpp).
+// a watchdog that stops a blocked test with a message saying what is still blocked
+// (watchdog.hpp), and the same block when a test crashes the program (crash_report.cpp).
 //
 // Exit code: 0 when every test passed, 1 when one failed (RUN_ALL_TESTS), 124 when the watchdog
 // stopped the binary (workshop::watchdog_exit_code).
@@ -14,6 +14,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "internal.hpp"
 #include "reporter.hpp"
 #include "watchdog_thread.hpp"
 #include "workshop/watchdog.hpp"
@@ -32,6 +33,7 @@ int main(int argc, char** argv) {
   workshop::internal::Watchdog* watchdog =
       budget ? &workshop::internal::Watchdog::start(*budget) : nullptr;
   workshop::internal::install_reporter(watchdog);
+  workshop::internal::install_crash_report();
 
   const int result = RUN_ALL_TESTS();
   if (watchdog != nullptr) watchdog->program_ending();
