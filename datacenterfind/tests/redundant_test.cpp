@@ -216,7 +216,11 @@ TEST_F(Redundant, LeavesNoGoroutineRunningOnceTheLosersStop) {
     workshop::Hint hint(
         "The losers are never cancelled, so their goroutines go on until their datacenter "
         "answers, after redundant() has returned: cancel them (conc::with_cancel) before "
-        "returning.");
+        "returning. The shape to get, against the timeline observed below:\n"
+        "call  [==========================]      returned\n"
+        "SBG     [================]              answered\n"
+        "GRA       [======================x      cancelled\n"
+        "BHS         [======================x    cancelled");
     for (const auto& fake : dcs.fakes) {
       if (fake == sbg) continue;
       const auto contexts = fake->contexts();

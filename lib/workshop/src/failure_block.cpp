@@ -19,7 +19,14 @@ std::string failure_block(std::string_view test_name, std::string_view file,
   } else {
     block += fmt::format("---- failed: {}\n", test_name);
   }
-  for (const std::string& hint : hints) block += fmt::format("Hint: {}\n", hint);
+  for (const std::string& hint : hints) {
+    // A hint may span lines (an expected timeline, say): its next lines are indented under it.
+    std::string text = hint;
+    for (std::size_t at = text.find('\n'); at != std::string::npos; at = text.find('\n', at + 1)) {
+      text.insert(at + 1, "      ");
+    }
+    block += fmt::format("Hint: {}\n", text);
+  }
   if (!events.empty()) {
     // A journal can be long (a loop that records); the end is where the failure is.
     block += "What happened, oldest first (time since the test started):\n";

@@ -17,6 +17,9 @@
 //   Reread: sync/mutex/exercise1.md
 //   Hint: Did you lock the mutex in value() too?
 //
+// A hint may span lines (an expected timeline, say, to compare with the observed one printed
+// under it): its next lines are printed indented under the first.
+//
 // The same block ends the watchdog's message when such a test blocks. Library tests register no
 // exercise and no hint, so their failures read as plain GoogleTest.
 #pragma once
