@@ -9,6 +9,10 @@
 #   make <exercise-id>   build and run one exercise against your code, e.g. make sync/mutex/1
 #   make race EX=<id>    the same exercise under ThreadSanitizer: see the data race itself
 #   make exercises       list the exercises in course order
+#   make progress        your progress: every exercise's state, the next one to do and its hint
+#   make watch [EX=id]   re-run the current exercise each time you save one of its files
+#   make reset EX=id     put that exercise's files back as committed (asks first; YES=1: does not)
+#   make solution EX=id  the diff from the skeleton to the reference solution (MINE=1: from yours)
 #   make bench           the library's benchmarks (Google Benchmark)
 #   make docs            build the course site strictly into build/site (broken links fail)
 #   make docs-serve      serve the course site on http://127.0.0.1:8000 (DOCS_PORT=... to move it)
@@ -23,9 +27,15 @@ DEB_PACKAGES := cmake g++ ninja-build make git python3 libgtest-dev libgmock-dev
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CTEST_ARGS ?=
 EX ?=
+YES ?=
+MINE ?=
 ACTION ?= all
+# The student's tool: make <id>, exercises, progress, watch, reset, solution (its docstring is its
+# manual).
+WORKSHOP := python3 lib/workshop/tool/workshop.py
 
-.PHONY: help deps configure build test verify race asan bench clean exercises run docs docs-serve
+.PHONY: help deps configure build test verify race asan bench clean exercises run docs docs-serve \
+        progress watch reset solution
 
 help:
 	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
@@ -67,7 +77,7 @@ ifeq ($(EX),)
 	cmake --build --preset tsan -j $(JOBS)
 	ctest --preset tsan -j $(JOBS) $(CTEST_ARGS)
 else
-	@scripts/exercise --preset tsan "$(EX)"
+	@$(WORKSHOP) run --preset tsan "$(EX)"
 endif
 
 asan: deps
@@ -81,13 +91,26 @@ bench: deps
 	scripts/bench-compare build-release/lib/conc/conc_bench
 
 exercises: configure
-	@scripts/exercise --list
+	@$(WORKSHOP) list
+
+progress: configure
+	@$(WORKSHOP) progress
+
+watch: configure
+	@$(WORKSHOP) watch $(EX)
+
+reset: configure
+	@$(WORKSHOP) reset $(if $(YES),--yes) "$(EX)"
+
+solution: configure
+	@$(WORKSHOP) solution $(if $(MINE),--against-mine) "$(EX)"
 
 clean:
 	rm -rf build build-tsan build-asan build-release
 
-# Anything else with a '/' is an exercise id (make sync/mutex/1); scripts/exercise says so
-# clearly when it is not one.
+# Anything else with a '/' is an exercise id (make sync/mutex/1); the tool says so clearly when
+# it is not one. (It configures the build itself when needed, but it needs python3 to start.)
 .DEFAULT:
-	@case "$@" in */*) scripts/exercise "$@" ;; \
+	@case "$@" in */*) { command -v python3 >/dev/null || $(MAKE) -s --no-print-directory deps; } && \
+	    $(WORKSHOP) run "$@" ;; \
 	  *) echo "make: no command '$@'. The commands:" >&2; $(MAKE) --no-print-directory help >&2; exit 2 ;; esac

@@ -26,7 +26,7 @@ function(workshop_test)
 endfunction()
 
 # workshop_exercise(ID id BRIEF brief.md FILES student files... TESTS test sources...
-#                   [GIVEN given sources...])
+#                   [GIVEN given sources...] [FIXTURE MANIFEST file])
 #   Registers one exercise of the course; call it in course order. FILES are what the student
 #   edits (relative to the calling folder); solutions/ mirrors them file for file. The same TESTS
 #   are built three times:
@@ -38,30 +38,51 @@ endfunction()
 #                       it fails by assertion (scripts/verify-skeletons), whatever the student edited.
 #   <name> is the id with '/' replaced by '_'. The exercise is listed in build/exercises.tsv, the
 #   manifest the scripts read (id, brief, student files, the three binaries).
+#
+#   FIXTURE: not an exercise of the course but a fixture of the student tool's own tests
+#   (lib/workshop/tool/tests): only the student variant <name> is built, by `all` (a fixture that
+#   must not compile turns that off: EXCLUDE_FROM_ALL), it needs no solution, it is no CTest test,
+#   and it is listed in MANIFEST (a path relative to the build folder) instead of exercises.tsv.
+#
+#   Every run of <name> writes GoogleTest's JUnit XML to <build>/results/<name>.xml, the results
+#   `make progress` reads: the CTest test passes --gtest_output, lib/workshop/tool/workshop.py does
+#   the same (and adds <name>.status and <name>.log, see its docstring).
 function(workshop_exercise)
-  cmake_parse_arguments(ARG "" "ID;BRIEF" "FILES;TESTS;GIVEN" ${ARGN})
+  cmake_parse_arguments(ARG "FIXTURE" "ID;BRIEF;MANIFEST" "FILES;TESTS;GIVEN" ${ARGN})
   foreach(required ID BRIEF FILES TESTS)
     if(NOT ARG_${required})
       message(FATAL_ERROR "workshop_exercise: ${required} is missing")
     endif()
   endforeach()
+  if((ARG_FIXTURE AND NOT ARG_MANIFEST) OR (ARG_MANIFEST AND NOT ARG_FIXTURE))
+    message(FATAL_ERROR "workshop_exercise(${ARG_ID}): FIXTURE and MANIFEST go together")
+  endif()
   string(REPLACE "/" "_" name "${ARG_ID}")
   file(RELATIVE_PATH folder "${PROJECT_SOURCE_DIR}" "${CMAKE_CURRENT_SOURCE_DIR}")
   set(solution_dir "${PROJECT_SOURCE_DIR}/solutions/${folder}")
   set(pristine_dir "${PROJECT_BINARY_DIR}/pristine/${folder}")
+  set(variants student solution pristine)
+  if(ARG_FIXTURE)
+    set(variants student)
+  endif()
 
   set(student_files)
   set(solution_files)
   set(pristine_files)
   foreach(file IN LISTS ARG_FILES)
+    list(APPEND student_files "${CMAKE_CURRENT_SOURCE_DIR}/${file}")
+    if(ARG_FIXTURE)
+      continue()
+    endif()
     if(NOT EXISTS "${solution_dir}/${file}")
       message(FATAL_ERROR "workshop_exercise(${ARG_ID}): no reference solution at solutions/${folder}/${file}")
     endif()
-    list(APPEND student_files "${CMAKE_CURRENT_SOURCE_DIR}/${file}")
     list(APPEND solution_files "${solution_dir}/${file}")
     list(APPEND pristine_files "${pristine_dir}/${file}")
   endforeach()
-  set_source_files_properties(${pristine_files} PROPERTIES GENERATED TRUE)
+  if(pristine_files)
+    set_source_files_properties(${pristine_files} PROPERTIES GENERATED TRUE)
+  endif()
 
   # Tells the test main which exercise this binary grades, so that a failure ends with the id,
   # the brief to reread and the hint (see lib/workshop/include/workshop/hint.hpp).
@@ -69,7 +90,7 @@ function(workshop_exercise)
   file(CONFIGURE OUTPUT "${registration}" CONTENT
     "#include <workshop/hint.hpp>\nWORKSHOP_EXERCISE(\"${ARG_ID}\", \"${folder}/${ARG_BRIEF}\");\n")
 
-  foreach(variant student solution pristine)
+  foreach(variant IN LISTS variants)
     set(target ${name})
     if(NOT variant STREQUAL "student")
       set(target ${name}_${variant})
@@ -85,12 +106,22 @@ function(workshop_exercise)
     endif()
     target_include_directories(${target} PRIVATE "${CMAKE_CURRENT_SOURCE_DIR}")
   endforeach()
+  list(JOIN ARG_FILES "," files)
+  if(ARG_FIXTURE)
+    # Built by `all`, so that the tool's tests find it ready; listed in its own manifest.
+    set_target_properties(${name} PROPERTIES EXCLUDE_FROM_ALL OFF)
+    set_property(GLOBAL APPEND PROPERTY WORKSHOP_MANIFESTS "${ARG_MANIFEST}")
+    set_property(GLOBAL APPEND PROPERTY "WORKSHOP_MANIFEST ${ARG_MANIFEST}"
+      "${ARG_ID}\t${folder}/${ARG_BRIEF}\t${folder}\t${files}\t${name}\t$<TARGET_FILE:${name}>\t\t")
+    return()
+  endif()
   # The solution suite is part of every build; the others are built on demand.
   set_target_properties(${name}_solution PROPERTIES EXCLUDE_FROM_ALL OFF)
 
   # The student's suite is one CTest test (it is built on demand, by `make <id>`, so its tests
   # cannot be listed at configure time); the solution's tests are listed one by one.
-  add_test(NAME ${ARG_ID} COMMAND ${name} --gtest_color=no)
+  add_test(NAME ${ARG_ID} COMMAND ${name} --gtest_color=no
+    --gtest_output=xml:${PROJECT_BINARY_DIR}/results/${name}.xml)
   set_tests_properties(${ARG_ID} PROPERTIES TIMEOUT ${WORKSHOP_TEST_TIMEOUT}
     LABELS "exercise;${ARG_ID}")
   gtest_discover_tests(${name}_solution DISCOVERY_MODE PRE_TEST TEST_PREFIX "${ARG_ID}/solution:"
@@ -101,18 +132,30 @@ function(workshop_exercise)
   endif()
   add_dependencies(workshop_pristine ${name}_pristine)
 
-  list(JOIN ARG_FILES "," files)
   set_property(GLOBAL APPEND PROPERTY WORKSHOP_EXERCISES
     "${ARG_ID}\t${folder}/${ARG_BRIEF}\t${folder}\t${files}\t${name}\t$<TARGET_FILE:${name}>\t$<TARGET_FILE:${name}_solution>\t$<TARGET_FILE:${name}_pristine>")
 endfunction()
 
-# Writes build/exercises.tsv, the manifest of every registered exercise in course order. Called
-# once, at the end of the top-level CMakeLists.txt.
+# Writes build/exercises.tsv, the manifest of every registered exercise in course order (and the
+# manifests of the FIXTUREs, in the order registered). Called once, at the end of the top-level
+# CMakeLists.txt.
 function(workshop_write_manifest)
+  set(header "id\tbrief\tfolder\tfiles\ttarget\tbinary\tsolution_binary\tpristine_binary\n")
   get_property(exercises GLOBAL PROPERTY WORKSHOP_EXERCISES)
-  set(content "id\tbrief\tfolder\tfiles\ttarget\tbinary\tsolution_binary\tpristine_binary\n")
+  set(content "${header}")
   foreach(line IN LISTS exercises)
     string(APPEND content "${line}\n")
   endforeach()
   file(GENERATE OUTPUT "${PROJECT_BINARY_DIR}/exercises.tsv" CONTENT "${content}")
+
+  get_property(manifests GLOBAL PROPERTY WORKSHOP_MANIFESTS)
+  list(REMOVE_DUPLICATES manifests)
+  foreach(manifest IN LISTS manifests)
+    get_property(fixtures GLOBAL PROPERTY "WORKSHOP_MANIFEST ${manifest}")
+    set(content "${header}")
+    foreach(line IN LISTS fixtures)
+      string(APPEND content "${line}\n")
+    endforeach()
+    file(GENERATE OUTPUT "${PROJECT_BINARY_DIR}/${manifest}" CONTENT "${content}")
+  endforeach()
 endfunction()
