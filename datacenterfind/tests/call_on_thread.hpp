@@ -8,6 +8,8 @@
 //   });
 //   ... call.parked() ... dcs.fakes[0]->answer(); ... call.wait_returned() ...
 //
+// OnThreadSuite, at the end, is the fixture both suites derive from.
+//
 // What the suites learn from it, without sleeping:
 // - parked_in(): what the calling thread is parked in, among the conc operations (a channel
 //   receive, a select, WaitGroup::wait...) that conc::debug::blocked_threads() lists. A pattern
@@ -32,11 +34,16 @@
 #include <string>
 #include <thread>
 #include <utility>
+#include <vector>
+
+#include <gtest/gtest.h>
 
 #include "conc/debug.hpp"
 #include "conc/go.hpp"
 #include "conc/testing/goroutines.hpp"
+#include "conc/testing/log_capture.hpp"
 #include "fake_finder.hpp"
+#include "workshop/hint.hpp"
 #include "workshop/journal.hpp"
 #include "workshop/thread_probe.hpp"
 
@@ -198,5 +205,86 @@ inline Scatter wait_all_started(const CallOnThread& call, const Recorder& record
   }
   return seen;
 }
+
+// The fixture of the suites of exercises 1 and 2: the fakes, a call of the pattern on a thread of
+// its own, and the check that all its finds run at once. Each suite gives the words of its hints.
+class OnThreadSuite : public ::testing::Test {
+ protected:
+  struct Hints {
+    const char* pattern;      // "wait_group": the call's name, in the journal and the messages
+    const char* all_at_once;  // the hint when the finds do not all run at once
+    const char* waits_early;  // what the pattern does wrong when it waits with fewer goroutines
+                              // launched than finds: "it asks one datacenter at a time"
+  };
+
+  explicit OnThreadSuite(Hints hints) : hints_(hints) {}
+
+  // Starts pattern(finders) with fakes of these names, on a thread of its own. `pattern` must own
+  // what it uses (capture by value): a call stuck for good outlives the test.
+  std::unique_ptr<CallOnThread> start(const std::vector<std::string>& names,
+                                      std::function<void(const datacenterfind::Finders&)> pattern) {
+    for (const auto& name : names) dcs_.add(name);
+    return std::make_unique<CallOnThread>(
+        dcs_, hints_.pattern,
+        [finders = dcs_.finders(), pattern = std::move(pattern)] { pattern(finders); });
+  }
+
+  // Fails the test (true) unless all n finds are running at once.
+  bool not_all_at_once(const CallOnThread& call, int n) {
+    const Scatter seen = wait_all_started(call, *dcs_.recorder, n);
+    if (seen == Scatter::AllStarted) return false;
+    workshop::Hint hint(hints_.all_at_once);
+    if (seen == Scatter::CallerWaitsEarly && call.launched() == 0) {
+      ADD_FAILURE() << hints_.pattern
+                    << " called find() itself, on the calling thread, and is stuck in it "
+                    << "waiting for " << first_started() << "'s answer: "
+                    << "no goroutine was launched, so no other datacenter can be asked meanwhile. "
+                    << "The test answers no find until all " << n << " have started.";
+    } else if (seen == Scatter::CallerWaitsEarly) {
+      ADD_FAILURE() << hints_.pattern << " is waiting (" << call.parked_in()
+                    << ") after launching only " << call.launched() << " goroutine(s), with "
+                    << dcs_.recorder->started() << " of " << n
+                    << " finds started: " << hints_.waits_early << ". "
+                    << "The test answers no find until all " << n << " have started.";
+    } else {
+      ADD_FAILURE() << "only " << dcs_.recorder->started() << " of " << n
+                    << " finds started within " << kSafetyNet.count()
+                    << " s, while none was answered: the finds do not all run at once.";
+    }
+    return true;
+  }
+
+  // Answers SBG and GRA, the first two of three fakes, and waits until their finds have ended,
+  // then until the call has returned or is parked (waiting for BHS, as it should). The failure of
+  // a find to end is fatal: check HasFatalFailure() after it.
+  void answer_all_but_bhs(const CallOnThread& call) {
+    dcs_.fakes[0]->answer();
+    dcs_.fakes[1]->answer();
+    ASSERT_TRUE(dcs_.recorder->wait_ended(2)) << "SBG and GRA were answered but their finds did "
+                                                 "not return (a fake's fault, not yours)";
+    workshop::wait_until([&] { return call.returned() || call.parked(); }, kSafetyNet);
+  }
+
+  // Records the lines logged during a call over SBG and GRA (answered found and not found), then
+  // checks them: "starting find" for each, and "got result" with what each found.
+  static void expect_logged_a_find_of_sbg_and_gra(const conc::testing::LogCapture& capture) {
+    for (const auto& line : capture.lines()) workshop::record("logged: " + line);
+    EXPECT_TRUE(capture.contains("starting find", "datacenter", "SBG"));
+    EXPECT_TRUE(capture.contains("starting find", "datacenter", "GRA"));
+    EXPECT_TRUE(capture.contains("got result", "datacenter", "SBG", "found", true));
+    EXPECT_TRUE(capture.contains("got result", "datacenter", "GRA", "found", false));
+  }
+
+  // The datacenter whose find started first, for messages.
+  std::string first_started() const {
+    const auto started = dcs_.recorder->with("started");
+    return started.empty() ? std::string("a datacenter") : started.front();
+  }
+
+  FakeDatacenters dcs_;
+
+ private:
+  Hints hints_;
+};
 
 }  // namespace datacenterfind_tests::on_thread

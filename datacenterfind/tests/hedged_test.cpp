@@ -154,6 +154,24 @@ class Hedged : public ::testing::Test {
     return false;
   }
 
+  // Lets hedged() launch `launched` requests, one per hedge delay: settled() with the first, then,
+  // each time the clock has moved by the whole delay, with one more. False (after reporting a
+  // failure) as soon as one of them is not.
+  bool launches_one_per_hedge(const HedgedCall& call, int launched) {
+    if (!settled(call, 1)) return false;
+    for (int n = 2; n <= launched; ++n) {
+      advance(kHedge);
+      if (!settled(call, n)) return false;
+    }
+    return true;
+  }
+
+  // `fake` answers `found`, then hedged() must return it: returns(), with the hint that says so.
+  bool answers(HedgedCall& call, FakeFinder& fake, bool found) {
+    fake.answer(found);
+    return returns(call, fake.name() + " answered: hedged() must return its answer.");
+  }
+
   // Waits for hedged() to return; false (after reporting a failure) when it does not.
   bool returns(HedgedCall& call, const std::string& hint_text) {
     if (call.wait()) {
@@ -210,8 +228,7 @@ TEST_F(Hedged, StartsWithOneRequestAndSendsNoOtherOnceItAnswers) {
   // waits in its select, so a launch it triggers happens before SBG's answer can be seen.
   advance(kHedge - 1ns);
   if (!settled(call, 1)) return;
-  sbg->answer(true);
-  if (!returns(call, "SBG answered: hedged() must return its answer.")) return;
+  if (!answers(call, *sbg, true)) return;
   {
     workshop::Hint hint("SBG answered before the hedge delay: hedged() returns SBG's answer.");
     ASSERT_TRUE(answer_of(call).has_value()) << "hedged() returned nothing";
@@ -269,8 +286,7 @@ TEST_F(Hedged, AsksTheNextDatacenterOnlyWhenTheHedgeDelayHasPassed) {
     ASSERT_EQ(dcs.recorder->with("started"), (Names{"SBG", "GRA", "BHS"})) << "clock at 150 ms";
   }
 
-  gra->answer(true);
-  if (!returns(call, "GRA answered: hedged() must return its answer.")) return;
+  if (!answers(call, *gra, true)) return;
   {
     workshop::Hint hint("GRA answered first: hedged() returns GRA's answer.");
     ASSERT_TRUE(answer_of(call).has_value()) << "hedged() returned nothing";
@@ -291,13 +307,10 @@ TEST_F(Hedged, CountsEachHedgeDelayFromTheLastLaunch) {
   auto gra = dcs.add("GRA");
   dcs.add("BHS");
   auto call = start();
-  if (!settled(call, 1)) return;
-  advance(kHedge);
-  if (!settled(call, 2)) return;
+  if (!launches_one_per_hedge(call, 2)) return;
   advance(kHedge - 1ns);  // GRA was launched 75 ms - 1 ns ago: BHS's turn has not come
   if (!settled(call, 2)) return;
-  gra->answer(true);
-  if (!returns(call, "GRA answered: hedged() must return its answer.")) return;
+  if (!answers(call, *gra, true)) return;
   {
     workshop::Hint hint("GRA answered first: hedged() returns GRA's answer.");
     ASSERT_TRUE(answer_of(call).has_value()) << "hedged() returned nothing";
@@ -319,14 +332,11 @@ TEST_F(Hedged, KeepsWaitingForAnAnswerOnceEveryRequestIsLaunched) {
   dcs.add("SBG");
   auto gra = dcs.add("GRA");
   auto call = start();
-  if (!settled(call, 1)) return;
-  advance(kHedge);
-  if (!settled(call, 2)) return;
+  if (!launches_one_per_hedge(call, 2)) return;
   advance(100 * kHedge);  // every timer has fired long ago; nobody answered
   if (!settled(call, 2)) return;
 
-  gra->answer(true);
-  if (!returns(call, "GRA answered: hedged() must return its answer.")) return;
+  if (!answers(call, *gra, true)) return;
   workshop::Hint hint(
       "Every request was launched and the hedge delay passed again: there is nothing left to "
       "launch, but the answers are still coming. Keep waiting for a reply (e.g. select on a nil "
@@ -344,14 +354,9 @@ TEST_F(Hedged, CancelsTheRequestsStillRunningWhenItReturns) {
   auto gra = dcs.add("GRA");
   dcs.add("BHS");
   auto call = start();
-  if (!settled(call, 1)) return;
-  advance(kHedge);
-  if (!settled(call, 2)) return;
-  advance(kHedge);
-  if (!settled(call, 3)) return;
+  if (!launches_one_per_hedge(call, 3)) return;
 
-  gra->answer(false);
-  if (!returns(call, "GRA answered: hedged() must return its answer.")) return;
+  if (!answers(call, *gra, false)) return;
   {
     workshop::Hint hint("GRA answered (found=false is an answer too): hedged() returns it.");
     ASSERT_TRUE(answer_of(call).has_value()) << "hedged() returned nothing";
@@ -380,8 +385,7 @@ TEST_F(Hedged, AFailedRequestIsNotAnAnswer) {
   if (!settled(call, 1, 0)) return;  // SBG failed; hedged() alone is waiting
   advance(kHedge);
   if (!settled(call, 2, 1)) return;
-  gra->answer(true);
-  if (!returns(call, "GRA answered: hedged() must return its answer.")) return;
+  if (!answers(call, *gra, true)) return;
   workshop::Hint hint(
       "SBG's request failed (find_with_context returned an error): that is not an answer. Count "
       "it, keep hedging, and return the first reply without an error.");
@@ -397,9 +401,7 @@ TEST_F(Hedged, ReturnsNothingOnceEveryRequestFailed) {
   auto gra = dcs.add("GRA");
   auto call =
       start_on({std::make_shared<FailingFinder>(sbg), std::make_shared<FailingFinder>(gra)});
-  if (!settled(call, 1)) return;
-  advance(kHedge);
-  if (!settled(call, 2)) return;
+  if (!launches_one_per_hedge(call, 2)) return;
 
   sbg->fail(conc::Error("connection refused"));
   gra->fail(conc::Error("connection reset"));
@@ -427,11 +429,8 @@ TEST_F(Hedged, LogsEachLaunchAndTheAnswer) {
   dcs.add("SBG");
   auto gra = dcs.add("GRA");
   auto call = start();
-  if (!settled(call, 1)) return;
-  advance(kHedge);
-  if (!settled(call, 2)) return;
-  gra->answer(true);
-  if (!returns(call, "GRA answered: hedged() must return its answer.")) return;
+  if (!launches_one_per_hedge(call, 2)) return;
+  if (!answers(call, *gra, true)) return;
   expect_no_goroutine_left();
 
   workshop::Hint hint(

@@ -36,10 +36,8 @@
 namespace {
 
 using datacenterfind::Result;
-using datacenterfind_tests::FakeDatacenters;
 using datacenterfind_tests::on_thread::CallOnThread;
 using datacenterfind_tests::on_thread::kSafetyNet;
-using datacenterfind_tests::on_thread::Scatter;
 
 constexpr const char* kScatterFirst =
     "Scatter first, then gather: a loop that starts one goroutine per finder (each sends its "
@@ -59,42 +57,20 @@ constexpr const char* kRoomForEveryResult =
     "worker's send waits for a receiver, and the only receiver waits in wg.wait() for the "
     "workers: neither ever moves (a deadlock).";
 
-class ScatterGatherTest : public ::testing::Test {
+class ScatterGatherTest : public datacenterfind_tests::on_thread::OnThreadSuite {
  protected:
+  ScatterGatherTest()
+      : OnThreadSuite({.pattern = "scatter_gather",
+                       .all_at_once = kScatterFirst,
+                       .waits_early = "it gathers before it has scattered every find"}) {}
+
   // Starts scatter_gather("file.txt", ...) with fakes of these names, on a thread of its own.
   std::unique_ptr<CallOnThread> call_with(const std::vector<std::string>& names) {
-    for (const auto& name : names) dcs_.add(name);
-    return std::make_unique<CallOnThread>(
-        dcs_, "scatter_gather", [finders = dcs_.finders(), gathered = gathered_] {
-          auto results = datacenterfind::scatter_gather("file.txt", finders);
-          std::lock_guard lock(gathered->mutex);
-          gathered->results = std::move(results);
-        });
-  }
-
-  // Fails the test (true) unless all n finds are running at once.
-  bool not_all_at_once(const CallOnThread& call, int n) {
-    const Scatter seen = datacenterfind_tests::on_thread::wait_all_started(call, *dcs_.recorder, n);
-    if (seen == Scatter::AllStarted) return false;
-    workshop::Hint hint(kScatterFirst);
-    if (seen == Scatter::CallerWaitsEarly && call.launched() == 0) {
-      ADD_FAILURE()
-          << "scatter_gather called find() itself, on the calling thread, and is stuck in it "
-          << "waiting for " << first_started() << "'s answer: "
-          << "no goroutine was launched, so no other datacenter can be asked meanwhile. "
-          << "The test answers no find until all " << n << " have started.";
-    } else if (seen == Scatter::CallerWaitsEarly) {
-      ADD_FAILURE() << "scatter_gather is waiting (" << call.parked_in()
-                    << ") after launching only " << call.launched() << " goroutine(s), with "
-                    << dcs_.recorder->started() << " of " << n
-                    << " finds started: it gathers before it has scattered every find. "
-                    << "The test answers no find until all " << n << " have started.";
-    } else {
-      ADD_FAILURE() << "only " << dcs_.recorder->started() << " of " << n
-                    << " finds started within " << kSafetyNet.count()
-                    << " s, while none was answered: the finds do not all run at once.";
-    }
-    return true;
+    return start(names, [gathered = gathered_](const datacenterfind::Finders& finders) {
+      auto results = datacenterfind::scatter_gather("file.txt", finders);
+      std::lock_guard lock(gathered->mutex);
+      gathered->results = std::move(results);
+    });
   }
 
   // Fails the test (false) unless the call returns now that every find was answered; a call
@@ -159,13 +135,6 @@ class ScatterGatherTest : public ::testing::Test {
     std::vector<Result> results;  // guarded by mutex
   };
 
-  // The datacenter whose find started first, for messages.
-  std::string first_started() const {
-    const auto started = dcs_.recorder->with("started");
-    return started.empty() ? std::string("a datacenter") : started.front();
-  }
-
-  FakeDatacenters dcs_;
   std::shared_ptr<Gathered> gathered_ = std::make_shared<Gathered>();
 };
 
@@ -275,12 +244,9 @@ TEST_F(ScatterGatherTest, ReturnsOnlyOnceEveryResultIsIn) {
   auto call = call_with({"SBG", "GRA", "BHS"});
   if (not_all_at_once(*call, 3)) return;
 
-  dcs_.fakes[0]->answer();
-  dcs_.fakes[1]->answer();
-  ASSERT_TRUE(dcs_.recorder->wait_ended(2)) << "SBG and GRA were answered but their finds did "
-                                               "not return (a fake's fault, not yours)";
   // BHS is still searching: scatter_gather must be waiting for its result.
-  workshop::wait_until([&] { return call->returned() || call->parked(); }, kSafetyNet);
+  answer_all_but_bhs(*call);
+  if (HasFatalFailure()) return;
   {
     workshop::Hint hint(kGatherUntilClosed);
     EXPECT_FALSE(call->returned()) << "scatter_gather returned while BHS's find was still running";
@@ -302,15 +268,11 @@ TEST_F(ScatterGatherTest, LogsStartingFindForEachDatacenter) {
   dcs_.fakes[0]->answer(true);
   dcs_.fakes[1]->answer(false);
   if (!returns(*call)) return;
-  for (const auto& line : capture.lines()) workshop::record("logged: " + line);
   workshop::Hint hint(
       "Log conc::log::info(\"starting find\", \"datacenter\", finder->name()) in each worker, "
       "before its find, and \"got result\" (with \"datacenter\" and \"found\") in the gathering "
       "loop, once per result received.");
-  EXPECT_TRUE(capture.contains("starting find", "datacenter", "SBG"));
-  EXPECT_TRUE(capture.contains("starting find", "datacenter", "GRA"));
-  EXPECT_TRUE(capture.contains("got result", "datacenter", "SBG", "found", true));
-  EXPECT_TRUE(capture.contains("got result", "datacenter", "GRA", "found", false));
+  expect_logged_a_find_of_sbg_and_gra(capture);
 }
 
 TEST_F(ScatterGatherTest, LeavesNoGoroutineRunningOnceItReturns) {

@@ -30,7 +30,6 @@ namespace {
 using datacenterfind_tests::FakeDatacenters;
 using datacenterfind_tests::on_thread::CallOnThread;
 using datacenterfind_tests::on_thread::kSafetyNet;
-using datacenterfind_tests::on_thread::Scatter;
 
 constexpr const char* kRunEachFindInAGoroutine =
     "Run each find in its own goroutine: inside the loop, conc::go([&wg, finder, resource] { "
@@ -50,37 +49,18 @@ constexpr const char* kOwnYourFinder =
     "the same datacenter, or one that no longer exists. It is the C++ form of Go's loop-variable "
     "bug.";
 
-class WaitGroupTest : public ::testing::Test {
+class WaitGroupTest : public datacenterfind_tests::on_thread::OnThreadSuite {
  protected:
+  WaitGroupTest()
+      : OnThreadSuite({.pattern = "wait_group",
+                       .all_at_once = kRunEachFindInAGoroutine,
+                       .waits_early = "it asks one datacenter at a time"}) {}
+
   // Starts wait_group("file.txt", ...) with fakes of these names, on a thread of its own.
   std::unique_ptr<CallOnThread> call_with(const std::vector<std::string>& names) {
-    for (const auto& name : names) dcs_.add(name);
-    return std::make_unique<CallOnThread>(dcs_, "wait_group", [finders = dcs_.finders()] {
+    return start(names, [](const datacenterfind::Finders& finders) {
       datacenterfind::wait_group("file.txt", finders);
     });
-  }
-
-  // Fails the test (true) unless all n finds are running at once.
-  bool not_all_at_once(const CallOnThread& call, int n) {
-    const Scatter seen = datacenterfind_tests::on_thread::wait_all_started(call, *dcs_.recorder, n);
-    if (seen == Scatter::AllStarted) return false;
-    workshop::Hint hint(kRunEachFindInAGoroutine);
-    if (seen == Scatter::CallerWaitsEarly && call.launched() == 0) {
-      ADD_FAILURE() << "wait_group called find() itself, on the calling thread, and is stuck in it "
-                    << "waiting for " << first_started() << "'s answer: "
-                    << "no goroutine was launched, so no other datacenter can be asked meanwhile. "
-                    << "The test answers no find until all " << n << " have started.";
-    } else if (seen == Scatter::CallerWaitsEarly) {
-      ADD_FAILURE() << "wait_group is waiting (" << call.parked_in() << ") after launching only "
-                    << call.launched() << " goroutine(s), with " << dcs_.recorder->started()
-                    << " of " << n << " finds started: it asks one datacenter at a time. "
-                    << "The test answers no find until all " << n << " have started.";
-    } else {
-      ADD_FAILURE() << "only " << dcs_.recorder->started() << " of " << n
-                    << " finds started within " << kSafetyNet.count()
-                    << " s, while none was answered: the finds do not all run at once.";
-    }
-    return true;
   }
 
   // The scenario of AsksEveryDatacenterExactlyOnce, run in a child process: ends it with 0 when
@@ -131,14 +111,6 @@ class WaitGroupTest : public ::testing::Test {
     }
     std::_Exit(0);
   }
-
-  // The datacenter whose find started first, for messages.
-  std::string first_started() const {
-    const auto started = dcs_.recorder->with("started");
-    return started.empty() ? std::string("a datacenter") : started.front();
-  }
-
-  FakeDatacenters dcs_;
 };
 
 // First, and in a child process (a GoogleTest death test): a goroutine that reads its finder
@@ -180,11 +152,8 @@ TEST_F(WaitGroupTest, ReturnsOnlyAfterEveryFindHasEnded) {
   if (not_all_at_once(*call, 3)) return;
 
   // All answered but BHS: wait_group must still be waiting for it.
-  dcs_.fakes[0]->answer();
-  dcs_.fakes[1]->answer();
-  ASSERT_TRUE(dcs_.recorder->wait_ended(2)) << "SBG and GRA were answered but their finds did "
-                                               "not return (a fake's fault, not yours)";
-  workshop::wait_until([&] { return call->returned() || call->parked(); }, kSafetyNet);
+  answer_all_but_bhs(*call);
+  if (HasFatalFailure()) return;
   {
     workshop::Hint hint(kWaitForAll);
     EXPECT_FALSE(call->returned())
@@ -217,11 +186,7 @@ TEST_F(WaitGroupTest, LogsStartingFindAndGotResultForEachDatacenter) {
       "conc::log::info(\"starting find\", \"datacenter\", finder->name()) before the find, and "
       "conc::log::info(\"got result\", \"datacenter\", finder->name(), \"found\", found) after "
       "it.");
-  for (const auto& line : capture.lines()) workshop::record("logged: " + line);
-  EXPECT_TRUE(capture.contains("starting find", "datacenter", "SBG"));
-  EXPECT_TRUE(capture.contains("starting find", "datacenter", "GRA"));
-  EXPECT_TRUE(capture.contains("got result", "datacenter", "SBG", "found", true));
-  EXPECT_TRUE(capture.contains("got result", "datacenter", "GRA", "found", false));
+  expect_logged_a_find_of_sbg_and_gra(capture);
 }
 
 TEST_F(WaitGroupTest, LeavesNoGoroutineRunningOnceItReturns) {

@@ -10,7 +10,6 @@
 #include "counter.hpp"
 
 #include <cstdint>
-#include <latch>
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,7 +17,6 @@
 #include <gtest/gtest.h>
 
 #include "conc/go.hpp"
-#include "conc/waitgroup.hpp"
 #include "window.hpp"
 #include "workshop/hint.hpp"
 #include "workshop/journal.hpp"
@@ -26,24 +24,8 @@
 
 namespace {
 
-using mutex_tests::Call;
-using mutex_tests::CallBase;
-using mutex_tests::Calls;
-using mutex_tests::kSafetyNet;
-using mutex_tests::WhileHeld;
-using mutex_tests::Window;
-
-Window& window() {
-  static Window instance("the window between read and write");
-  return instance;
-}
-
-}  // namespace
-
-// The hook counter.hpp declares: every increment() passes through the test's window.
-void between_read_and_write() { window().enter(); }
-
-namespace {
+// Where the test's window is, for the journal.
+constexpr char kWindow[] = "the window between read and write";
 
 constexpr const char* kLockTheWholeIncrement =
     "Lock one std::mutex, a member of Counter, for the whole of increment(), from before the "
@@ -52,6 +34,11 @@ constexpr const char* kLockTheWholeIncrement =
     "std::mutex declared inside increment() (each call locks its own); "
     "`std::lock_guard<std::mutex>{mutex_};` (a temporary, unlocked again at the end of that "
     "line: a lock guard needs a name to live until the closing brace).";
+
+// For the goroutines of the tests under load, all of which must return.
+constexpr const char* kUnlockOnEveryWayOut =
+    "Is the mutex unlocked on every way out of increment()? A std::lock_guard unlocks it when it "
+    "goes out of scope.";
 
 // For calls made on the test's own thread: a call that never returns blocks the test until the
 // watchdog stops it, and prints this.
@@ -62,17 +49,14 @@ constexpr const char* kNeverReturned =
     "value_ directly), and a mutex locked with a bare lock() stays locked until unlock() (a "
     "std::lock_guard unlocks it on every way out).";
 
-class CounterTest : public ::testing::Test {
+class CounterTest : public mutex_tests::WindowTest<kWindow> {
  protected:
-  void SetUp() override { window_.reset(); }
-  void TearDown() override { calls_.finish_all(); }
-
   // Fails the test, with the hint for what went wrong, unless `first` is held inside the window
   // (the test holds it there: window_.hold() was called before it started).
   bool held_inside(const CallBase& first) {
-    workshop::wait_until([&] { return window_.entered() >= 1 || first.returned(); }, kSafetyNet);
-    if (window_.entered() >= 1) return true;
-    if (first.returned()) {
+    const FirstCall got = wait_inside(first);
+    if (got == FirstCall::Inside) return true;
+    if (got == FirstCall::Returned) {
       workshop::Hint hint(
           "Keep the call to between_read_and_write() in increment(), between the read of value_ "
           "and the write: the tests use it to hold an increment half-way and see what a second "
@@ -90,10 +74,15 @@ class CounterTest : public ::testing::Test {
     return false;
   }
 
-  Window& window_ = window();
-  Calls calls_{window_};
   std::shared_ptr<Counter> counter_ = std::make_shared<Counter>();
 };
+
+}  // namespace
+
+// The hook counter.hpp declares: every increment() passes through the test's window.
+void between_read_and_write() { CounterTest::window().enter(); }
+
+namespace {
 
 TEST_F(CounterTest, StartsAtZero) {
   workshop::Hint hint("A new Counter has counted nothing: value_ starts at 0.");
@@ -131,14 +120,8 @@ TEST_F(CounterTest, AnIncrementWaitsWhileAnotherIsBetweenItsReadAndItsWrite) {
   auto& a = calls_.start<void>("A", "increment()", [counter = counter_] { counter->increment(); });
   if (!held_inside(a)) return;
   auto& b = calls_.start<void>("B", "increment()", [counter = counter_] { counter->increment(); });
-  const WhileHeld seen = mutex_tests::watch_while_held(window_, 1, b);
-  mutex_tests::record_while_held(seen, window_, a, b);
-
   // One at a time, whatever happened: A finishes, then B.
-  window_.let_through(1);
-  const bool a_returned = a.finish();
-  window_.let_through(2);
-  const bool b_returned = b.finish();
+  const auto [seen, a_returned, b_returned] = watch_then_finish_in_turn(a, b);
   const bool both_returned = a_returned && b_returned;
   const std::int64_t count = both_returned ? counter_->value() : -1;
   if (both_returned) workshop::record("A and B returned; value() is " + std::to_string(count));
@@ -192,13 +175,7 @@ TEST_F(CounterTest, ValueWaitsWhileAnIncrementIsBetweenItsReadAndItsWrite) {
   if (!held_inside(a)) return;
   auto& c = calls_.start<std::int64_t>("C", "value()",
                                        [counter = counter_] { return counter->value(); });
-  const WhileHeld seen = mutex_tests::watch_while_held(window_, 1, c);
-  mutex_tests::record_while_held(seen, window_, a, c);
-
-  window_.let_through(1);
-  const bool a_returned = a.finish();
-  window_.let_through(2);
-  const bool c_returned = c.finish();
+  const auto [seen, a_returned, c_returned] = watch_then_finish_in_turn(a, c);
   if (c_returned) workshop::record("C's value() returned " + std::to_string(c.result()));
 
   switch (seen) {
@@ -242,29 +219,16 @@ TEST_F(CounterTest, ValueWaitsWhileAnIncrementIsBetweenItsReadAndItsWrite) {
 // The slides' program: 1000 goroutines, each `x = x + 1` once, then wait for all.
 TEST_F(CounterTest, AThousandGoroutinesIncrementingOnceCountToAThousand) {
   constexpr int kGoroutines = 1000;
-  // Shared with the goroutines, so that none outlives what it uses if some never return.
-  struct Run {
-    conc::WaitGroup wg;
-    std::atomic<int> returned{0};  // relaxed: counts, orders nothing (wg.wait() does)
-  };
-  auto run = std::make_shared<Run>();
   workshop::record("starting 1000 goroutines, each calling increment() once");
-  for (int i = 0; i < kGoroutines; ++i) {
-    run->wg.go([run, counter = counter_] {
-      counter->increment();
-      run->returned.fetch_add(1, std::memory_order_relaxed);
-    });
-  }
-  const bool all_returned = workshop::wait_until(
-      [&] { return run->returned.load(std::memory_order_relaxed) == kGoroutines; }, kSafetyNet);
+  const auto run = Goroutines::go(kGoroutines, Goroutines::Start::AsLaunched,
+                                  [counter = counter_](int) { counter->increment(); });
+  const bool all_returned = run->all_returned();
   {
-    workshop::Hint hint(
-        "Is the mutex unlocked on every way out of increment()? A std::lock_guard unlocks it "
-        "when it goes out of scope.");
-    ASSERT_TRUE(all_returned) << run->returned.load(std::memory_order_relaxed) << " of "
-                              << kGoroutines << " increments returned within 5 s";
+    workshop::Hint hint(kUnlockOnEveryWayOut);
+    ASSERT_TRUE(all_returned) << run->returned() << " of " << kGoroutines
+                              << " increments returned within 5 s";
   }
-  run->wg.wait();  // every increment happened before this returns
+  run->wait();  // every increment happened before this returns
   workshop::record("all 1000 returned; value() is " + std::to_string(counter_->value()) +
                    "; at most " + std::to_string(window_.most_inside_at_once()) +
                    " increment(s) were between read and write at once");
@@ -279,30 +243,18 @@ TEST_F(CounterTest, AThousandGoroutinesIncrementingOnceCountToAThousand) {
 TEST_F(CounterTest, IncrementsFromGoroutinesStartedTogetherAreNeverLost) {
   constexpr int kGoroutines = 8;
   constexpr int kEach = 2000;
-  struct Run {
-    conc::WaitGroup wg;
-    std::latch start{kGoroutines};
-    std::atomic<int> returned{0};
-  };
-  auto run = std::make_shared<Run>();
   workshop::record("starting 8 goroutines together, each calling increment() 2000 times");
-  for (int i = 0; i < kGoroutines; ++i) {
-    run->wg.go([run, counter = counter_] {
-      run->start.arrive_and_wait();
-      for (int n = 0; n < kEach; ++n) counter->increment();
-      run->returned.fetch_add(1, std::memory_order_relaxed);
-    });
-  }
-  const bool all_returned = workshop::wait_until(
-      [&] { return run->returned.load(std::memory_order_relaxed) == kGoroutines; }, kSafetyNet);
+  const auto run =
+      Goroutines::go(kGoroutines, Goroutines::Start::Together, [counter = counter_](int) {
+        for (int n = 0; n < kEach; ++n) counter->increment();
+      });
+  const bool all_returned = run->all_returned();
   {
-    workshop::Hint hint(
-        "Is the mutex unlocked on every way out of increment()? A std::lock_guard unlocks it "
-        "when it goes out of scope.");
-    ASSERT_TRUE(all_returned) << run->returned.load(std::memory_order_relaxed) << " of "
-                              << kGoroutines << " goroutines finished within 5 s";
+    workshop::Hint hint(kUnlockOnEveryWayOut);
+    ASSERT_TRUE(all_returned) << run->returned() << " of " << kGoroutines
+                              << " goroutines finished within 5 s";
   }
-  run->wg.wait();
+  run->wait();
   workshop::record("all returned; value() is " + std::to_string(counter_->value()));
 
   workshop::Hint hint(kLockTheWholeIncrement);

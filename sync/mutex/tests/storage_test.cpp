@@ -13,8 +13,6 @@
 // assertion, never by a crash. No sleep decides an outcome.
 #include "storage.hpp"
 
-#include <atomic>
-#include <latch>
 #include <memory>
 #include <optional>
 #include <string>
@@ -23,7 +21,6 @@
 #include <gtest/gtest.h>
 
 #include "conc/testing.hpp"
-#include "conc/waitgroup.hpp"
 #include "window.hpp"
 #include "workshop/hint.hpp"
 #include "workshop/journal.hpp"
@@ -31,23 +28,8 @@
 
 namespace {
 
-using mutex_tests::CallBase;
-using mutex_tests::Calls;
-using mutex_tests::kSafetyNet;
-using mutex_tests::WhileHeld;
-using mutex_tests::Window;
-
-Window& window() {
-  static Window instance("the window between check and store");
-  return instance;
-}
-
-}  // namespace
-
-// The hook storage.hpp declares: every store of a missing key passes through the test's window.
-void between_check_and_store() { window().enter(); }
-
-namespace {
+// Where the test's window is, for the journal.
+constexpr char kWindow[] = "the window between check and store";
 
 constexpr const char* kOneLockForCheckAndStore =
     "Lock one std::mutex, a member of Storage, for the whole of store_if_not_exists(), the check "
@@ -87,11 +69,8 @@ std::string quoted(const std::optional<std::string>& value) {
 
 std::string yes_no(bool stored) { return stored ? "true" : "false"; }
 
-class StorageTest : public ::testing::Test {
+class StorageTest : public mutex_tests::WindowTest<kWindow> {
  protected:
-  void SetUp() override { window_.reset(); }
-  void TearDown() override { calls_.finish_all(); }
-
   // Starts store_if_not_exists(key, value) on `storage` as the call named `name`.
   mutex_tests::Call<bool>& start_store(std::string name, std::shared_ptr<Storage> storage,
                                        std::string key, std::string value) {
@@ -104,9 +83,9 @@ class StorageTest : public ::testing::Test {
   // Nullopt when `first` is held inside the window (the window was held before it started);
   // else what went wrong.
   std::optional<Problem> held_inside(const CallBase& first) {
-    workshop::wait_until([&] { return window_.entered() >= 1 || first.returned(); }, kSafetyNet);
-    if (window_.entered() >= 1) return std::nullopt;
-    if (first.returned()) {
+    const FirstCall got = wait_inside(first);
+    if (got == FirstCall::Inside) return std::nullopt;
+    if (got == FirstCall::Returned) {
       return Problem{first.label() + " returned without calling between_check_and_store()",
                      kKeepTheWindow};
     }
@@ -126,14 +105,8 @@ class StorageTest : public ::testing::Test {
     auto& a = start_store("A", storage, "user", "alice");
     if (auto problem = held_inside(a)) return problem;
     auto& b = start_store("B", storage, "user", "bob");
-    const WhileHeld seen = mutex_tests::watch_while_held(window_, 1, b);
-    mutex_tests::record_while_held(seen, window_, a, b);
-
     // One at a time, whatever happened: A finishes its store, then B.
-    window_.let_through(1);
-    const bool a_returned = a.finish();
-    window_.let_through(2);
-    const bool b_returned = b.finish();
+    const auto [seen, a_returned, b_returned] = watch_then_finish_in_turn(a, b);
     const bool both_returned = a_returned && b_returned;
     const std::optional<std::string> kept =
         both_returned ? storage->get("user") : std::optional<std::string>();
@@ -184,10 +157,15 @@ class StorageTest : public ::testing::Test {
   }
 
   conc::testing::LogCapture log_;  // the tests read what was logged; the terminal stays quiet
-  Window& window_ = window();
-  Calls calls_{window_};
   std::shared_ptr<Storage> storage_ = std::make_shared<Storage>();
 };
+
+}  // namespace
+
+// The hook storage.hpp declares: every store of a missing key passes through the test's window.
+void between_check_and_store() { StorageTest::window().enter(); }
+
+namespace {
 
 TEST_F(StorageTest, StoresTheValueOfAKeyNotStoredYet) {
   workshop::Hint hang(kNeverReturned);
@@ -247,13 +225,7 @@ TEST_F(StorageTest, GetWaitsWhileAStoreIsBetweenItsCheckAndItsStore) {
   }
   auto& c = calls_.start<std::optional<std::string>>(
       "C", "get(\"user\")", [storage = storage_] { return storage->get("user"); });
-  const WhileHeld seen = mutex_tests::watch_while_held(window_, 1, c);
-  mutex_tests::record_while_held(seen, window_, a, c);
-
-  window_.let_through(1);
-  const bool a_returned = a.finish();
-  window_.let_through(2);
-  const bool c_returned = c.finish();
+  const auto [seen, a_returned, c_returned] = watch_then_finish_in_turn(a, c);
   if (c_returned) workshop::record("C's get(\"user\") returned " + quoted(c.result()));
 
   switch (seen) {
@@ -311,42 +283,33 @@ TEST_F(StorageTest, ExactlyOneOfManyGoroutinesStoresEachKey) {
 
   constexpr int kGoroutines = 8;
   constexpr int kKeys = 100;
-  struct Run {
-    conc::WaitGroup wg;
-    std::latch start{kGoroutines};
-    std::atomic<int> returned{0};  // relaxed: counts, orders nothing (wg.wait() does)
-    // stored[g][k]: what goroutine g's store of key k returned; each goroutine writes its own row.
-    std::vector<std::vector<char>> stored =
-        std::vector<std::vector<char>>(kGoroutines, std::vector<char>(kKeys, 0));
-  };
+  // stored[g][k]: what goroutine g's store of key k returned; each goroutine writes its own row.
+  // Shared with the goroutines, as Goroutines is: none outlives it.
+  const auto stored =
+      std::make_shared<std::vector<std::vector<char>>>(kGoroutines, std::vector<char>(kKeys, 0));
   const auto key = [](int k) { return "key-" + std::to_string(k); };
   const auto value = [](int g) { return "from goroutine " + std::to_string(g); };
-  auto run = std::make_shared<Run>();
   workshop::record("starting 8 goroutines together, each storing the same 100 keys in order");
-  for (int g = 0; g < kGoroutines; ++g) {
-    run->wg.go([run, storage = storage_, g, key, value] {
-      run->start.arrive_and_wait();
-      for (int k = 0; k < kKeys; ++k) {
-        run->stored[g][k] = storage->store_if_not_exists(key(k), value(g));
-      }
-      run->returned.fetch_add(1, std::memory_order_relaxed);
-    });
-  }
-  const bool all_returned = workshop::wait_until(
-      [&] { return run->returned.load(std::memory_order_relaxed) == kGoroutines; }, kSafetyNet);
+  const auto run = Goroutines::go(
+      kGoroutines, Goroutines::Start::Together, [stored, storage = storage_, key, value](int g) {
+        for (int k = 0; k < kKeys; ++k) {
+          (*stored)[g][k] = storage->store_if_not_exists(key(k), value(g));
+        }
+      });
+  const bool all_returned = run->all_returned();
   {
     workshop::Hint hint(kUnlockOnEveryWayOut);
-    ASSERT_TRUE(all_returned) << run->returned.load(std::memory_order_relaxed) << " of "
-                              << kGoroutines << " goroutines finished within 5 s";
+    ASSERT_TRUE(all_returned) << run->returned() << " of " << kGoroutines
+                              << " goroutines finished within 5 s";
   }
-  run->wg.wait();  // every store happened before this returns
+  run->wait();  // every store happened before this returns
 
   int right = 0;
   std::vector<std::string> wrong;  // one line per key that went wrong
   for (int k = 0; k < kKeys; ++k) {
     std::vector<int> winners;
     for (int g = 0; g < kGoroutines; ++g) {
-      if (run->stored[g][k]) winners.push_back(g);
+      if ((*stored)[g][k]) winners.push_back(g);
     }
     const std::optional<std::string> kept = storage_->get(key(k));
     if (winners.size() == 1 && kept == value(winners.front())) {

@@ -1,11 +1,12 @@
-// Test support for the sync/mutex exercises: a window the test can hold a call inside, and calls
-// run on threads of their own that the test watches.
+// Test support for the sync/mutex exercises: a window the test can hold a call inside, calls run
+// on threads of their own that the test watches, and goroutines started in bulk for the tests
+// under load.
 //
 // A lost update, or two callers storing the same key, needs two calls between their read and
 // their write at the same moment. Left to chance that is rare: a suite that only counts passes on
 // broken code most of the time. So the exercise's code calls a hook between its read and its
 // write (between_read_and_write(), between_check_and_store()), the test file defines that hook as
-// `window().enter()`, and a test can:
+// `Fixture::window().enter()` (WindowTest, the fixture, is at the end), and a test can:
 //
 //   1. hold a first call inside the window (Window::hold),
 //   2. start a second call, and see what it does (watch_while_held): with the mutex right, it
@@ -13,7 +14,7 @@
 //      inside the window too, or returns;
 //   3. let the calls finish one at a time (Window::let_through, Call::finish), so that even an
 //      unprotected std::unordered_map is never written by two threads at once: a wrong answer
-//      fails by assertion, never by a crash.
+//      fails by assertion, never by a crash. WindowTest::watch_then_finish_in_turn does 2 and 3.
 //
 // Nothing here adds synchronisation between the calls it watches: the counters are relaxed
 // atomics, a call held in the window only reads, and a call that got inside while another was
@@ -26,6 +27,7 @@
 #include <chrono>
 #include <climits>
 #include <functional>
+#include <latch>
 #include <memory>
 #include <optional>
 #include <string>
@@ -35,6 +37,9 @@
 #include <variant>
 #include <vector>
 
+#include <gtest/gtest.h>
+
+#include "conc/waitgroup.hpp"
 #include "workshop/journal.hpp"
 #include "workshop/thread_probe.hpp"
 
@@ -290,6 +295,115 @@ class Calls {
  private:
   Window& window_;
   std::vector<std::unique_ptr<CallBase>> calls_;
+};
+
+// Goroutines started in bulk by a test under load (conc::WaitGroup), counting those that returned.
+// The test holds a shared_ptr and so does every goroutine: none outlives what it uses if some
+// never return. The count is relaxed, as the Window's counters (see top): it orders nothing,
+// wait() does.
+class Goroutines {
+ public:
+  enum class Start {
+    AsLaunched,  // each runs as soon as it is launched
+    Together,    // each waits on a latch until all are running: the most contention
+  };
+
+  // Launches `n` goroutines, the i-th (from 0) running body(i).
+  static std::shared_ptr<Goroutines> go(int n, Start start, std::function<void(int)> body) {
+    auto run = std::make_shared<Goroutines>(n, start);
+    for (int i = 0; i < n; ++i) {
+      run->wg_.go([run, i, body] {
+        if (run->start_) run->start_->arrive_and_wait();
+        body(i);
+        run->returned_.fetch_add(1, std::memory_order_relaxed);
+      });
+    }
+    return run;
+  }
+
+  // Use go().
+  Goroutines(int n, Start start) : n_(n) {
+    if (start == Start::Together) start_.emplace(n);
+  }
+
+  // Waits until every goroutine has returned: false when some have not within the safety net.
+  bool all_returned() const {
+    return workshop::wait_until([this] { return returned() == n_; }, kSafetyNet);
+  }
+
+  // How many have returned so far.
+  int returned() const { return returned_.load(std::memory_order_relaxed); }
+
+  // Waits for every goroutine: what each did happened before this returns.
+  void wait() { wg_.wait(); }
+
+ private:
+  const int n_;
+  conc::WaitGroup wg_;
+  std::optional<std::latch> start_;  // Start::Together only
+  std::atomic<int> returned_{0};
+};
+
+// Where a first call got to, started while the window was held.
+enum class FirstCall {
+  Inside,    // held inside the window, as the test wants
+  Returned,  // it returned without entering the window: the hook is not called
+  Stuck,     // neither within the safety net: it is blocked before the window
+};
+
+// How a race for the window went: what the second call did while the first was held inside, and
+// whether each call returned once let out.
+struct Race {
+  WhileHeld seen;
+  bool first_returned;
+  bool second_returned;
+};
+
+// The fixture of a suite whose hook enters the window named `kWhere` ("the window between read and
+// write"): the window, made free with its counters at zero before each test; the calls, every one
+// let out and finished after it; the steps of a race for the window, and the names the tests use.
+// The test file defines its hook as `Fixture::window().enter()`.
+template <const char* kWhere>
+class WindowTest : public ::testing::Test {
+ public:
+  // The one window of the test binary.
+  static Window& window() {
+    static Window instance(kWhere);
+    return instance;
+  }
+
+ protected:
+  using CallBase = mutex_tests::CallBase;
+  using FirstCall = mutex_tests::FirstCall;
+  using Goroutines = mutex_tests::Goroutines;
+  using WhileHeld = mutex_tests::WhileHeld;
+
+  void SetUp() override { window_.reset(); }
+  void TearDown() override { calls_.finish_all(); }
+
+  // Waits until `first` is inside the window or has returned (window_.hold() was called before
+  // it started), and says which.
+  FirstCall wait_inside(const CallBase& first) {
+    workshop::wait_until([&] { return window_.entered() >= 1 || first.returned(); }, kSafetyNet);
+    if (window_.entered() >= 1) return FirstCall::Inside;
+    return first.returned() ? FirstCall::Returned : FirstCall::Stuck;
+  }
+
+  // With `first` held inside the window (the only caller in it) and `second` started: waits for
+  // what `second` does and records it, then lets the calls finish one at a time, whatever
+  // happened: `first`, then `second`.
+  Race watch_then_finish_in_turn(CallBase& first, CallBase& second) {
+    const WhileHeld seen = watch_while_held(window_, 1, second);
+    record_while_held(seen, window_, first, second);
+    window_.let_through(1);
+    const bool first_returned = first.finish();
+    window_.let_through(2);
+    const bool second_returned = second.finish();
+    return {seen, first_returned, second_returned};
+  }
+
+  Window& window_ = window();
+  Calls calls_{window_};
 };
 
 }  // namespace mutex_tests
