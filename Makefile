@@ -1,10 +1,11 @@
 # The front door. Every command a student, an instructor or a maintainer needs is a target here;
 # each one drives the CMake presets and CTest, so `make X` and the presets can never disagree.
 #
-#   make run             the instructor's tour: every pattern, from the reference solutions
+#   make run             the instructor's tour: every pattern, from the reference solutions, with timelines
 #   make run ACTION=name one of them (make run ACTION=list: the actions)
 #   make test            build, then run the library tests and every exercise suite on the solutions
-#   make verify          make test, plus: every exercise suite rejects its untouched skeleton
+#   make verify          make test, plus: the site builds strictly and every exercise suite rejects
+#                        its untouched skeleton
 #   make race            the library and solution suites under ThreadSanitizer (C++'s -race)
 #   make <exercise-id>   build and run one exercise against your code, e.g. make sync/mutex/1
 #   make race EX=<id>    the same exercise under ThreadSanitizer: see the data race itself
