@@ -12,9 +12,10 @@
 #include "conc/time.hpp"
 
 conc::Error download(const conc::Context& ctx, conc::Duration takes) {
-  conc::Timer work(takes);  // simulated work; ~Timer() stops it if we leave first
+  conc::Timer work(takes);  // simulated work; ~Timer() stops it on return
   conc::Error err;
-  conc::select(conc::case_recv(work.c()),  // finished first, or cancelled first:
+  // Finished first, or cancelled first:
+  conc::select(conc::case_recv(work.c()),
                conc::case_recv(ctx.done(), [&] { err = ctx.err(); }));
   return err;
 }

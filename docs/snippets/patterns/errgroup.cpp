@@ -35,5 +35,6 @@ int main() {
   }
   const conc::Error err = group.wait();  // all returned; the first error wins
   fmt::print("first error: {}\n", err);  // replica-b: disk full
-  fmt::print("the others saw: {}\n", group.context().err());  // context canceled
+  // context canceled:
+  fmt::print("the others saw: {}\n", group.context().err());
 }

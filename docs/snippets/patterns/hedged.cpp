@@ -33,11 +33,16 @@ int main() {
   conc::Timer hedge(5ms);
   std::optional<std::string> answer;
   while (!answer) {
-    // Everyone asked: a nil channel turns the hedge case off, only answers count.
-    const auto hedge_c =
-        asked < replicas.size() ? hedge.c() : conc::RecvChan<conc::TimePoint>{};
+    // Everyone asked: a nil channel turns the hedge case off; only the
+    // answers count.
+    const auto hedge_c = asked < replicas.size()
+                             ? hedge.c()
+                             : conc::RecvChan<conc::TimePoint>{};
     conc::select(conc::case_recv(answers, [&](auto a) { answer = a; }),
-                 conc::case_recv(hedge_c, [&] { ask_next(); hedge.reset(5ms); }));
+                 conc::case_recv(hedge_c, [&] {
+                   ask_next();
+                   hedge.reset(5ms);
+                 }));
   }
   cancel();        // the requests still running stop...
   running.wait();  // ...and end before we do

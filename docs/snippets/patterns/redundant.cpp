@@ -1,4 +1,5 @@
-// Redundant requests: ask every replica, keep the first answer, cancel the rest.
+// Redundant requests: ask every replica, keep the first answer, cancel
+// the rest.
 #include <fmt/core.h>
 
 #include <string>
@@ -15,7 +16,8 @@ using namespace std::chrono_literals;
 struct Replica { std::string name; conc::Duration takes; };
 struct Answer { std::string replica; conc::Error err; };  // Canceled if stopped
 
-conc::Error lookup(const conc::Context& ctx, conc::Duration takes) {  // simulated
+// Simulated work: it takes `takes`, unless ctx is cancelled first.
+conc::Error lookup(const conc::Context& ctx, conc::Duration takes) {
   conc::Timer work(takes);
   conc::Error err;
   conc::select(conc::case_recv(work.c()),
@@ -24,7 +26,8 @@ conc::Error lookup(const conc::Context& ctx, conc::Duration takes) {  // simulat
 }
 
 int main() {
-  // b answers in 2 ms; a and c would take an hour: only a cancellation ends them.
+  // b answers in 2 ms; a and c would take an hour: only a cancellation
+  // ends them.
   const std::vector<Replica> replicas = {
       {"replica-a", 1h}, {"replica-b", 2ms}, {"replica-c", 1h}};
   auto [ctx, cancel] = conc::with_cancel(conc::background());

@@ -1,4 +1,5 @@
-// A semaphore made of a buffered channel: 6 downloads, never more than 2 at once.
+// A semaphore made of a buffered channel: 6 downloads, never more than 2
+// at once.
 #include <fmt/core.h>
 
 #include <atomic>

@@ -33,11 +33,11 @@ int main() {
   }
   wg.wait();  // until all three called done(): their writes are visible
 
-  const auto elapsed = conc::now() - start;
+  const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+      conc::now() - start);
   for (std::size_t i = 0; i < urls.size(); ++i) {
     fmt::print("{} -> {}\n", urls[i], sizes[i]);
   }
   // About 100 ms, not 300: the three waits overlapped.
-  fmt::print("took {} ms\n",
-             std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count());
+  fmt::print("took {} ms\n", elapsed.count());
 }
