@@ -1,6 +1,7 @@
-// A call of the pattern under test (wait_group, scatter_gather), made on a thread of its own so
-// that the test's thread stays free to answer the fakes one by one and to watch what the calling
-// thread does meanwhile. Used by the suites of exercises 1 and 2.
+// A call of the pattern under test (wait_group, scatter_gather), made on a thread of its own
+// (workshop::Call, workshop/call.hpp) so that the test's thread stays free to answer the fakes one
+// by one and to watch what the calling thread does meanwhile. Used by the suites of exercises 1
+// and 2.
 //
 //   FakeDatacenters dcs;  ... dcs.add("SBG") ...
 //   CallOnThread call(dcs, "wait_group", [finders = dcs.finders()] {
@@ -25,14 +26,10 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
 #include <functional>
 #include <memory>
-#include <mutex>
-#include <sstream>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -43,6 +40,7 @@
 #include "conc/testing/goroutines.hpp"
 #include "conc/testing/log_capture.hpp"
 #include "fake_finder.hpp"
+#include "workshop/call.hpp"
 #include "workshop/hint.hpp"
 #include "workshop/journal.hpp"
 #include "workshop/thread_probe.hpp"
@@ -55,38 +53,27 @@ inline constexpr std::chrono::seconds kSafetyNet{5};
 
 class CallOnThread {
  public:
+  // Starts call() on a thread of its own; the journal's "call" lane shows it as `name`() from the
+  // test's thread, and its end with the number of finds that had ended ("3 finds had ended"). An
+  // exception that escapes call() ends the test program, as an exception escaping a thread does.
   CallOnThread(FakeDatacenters& dcs, std::string name, std::function<void()> call)
-      : dcs_(dcs), state_(std::make_shared<State>()), goroutines_before_(conc::goroutines()) {
-    state_->name = std::move(name);
-    workshop::record_begin("call", state_->name + "()");
-    // The thread shares state_ and the recorder: a call given up on may outlive this object.
-    thread_ = std::thread([state = state_, recorder = dcs.recorder, call = std::move(call)] {
-      {
-        std::ostringstream id;
-        id << std::this_thread::get_id();
-        std::lock_guard lock(state->mutex);
-        state->thread_name = "thread " + id.str();
-      }
-      state->changed.notify_all();
-      call();
-      {
-        std::lock_guard lock(state->mutex);
-        state->returned = true;
-        state->ended_when_returned = recorder->ended();
-        workshop::record_end("call", "returned", workshop::Ending::completed,
-                             std::to_string(state->ended_when_returned) + " finds had ended");
-      }
-      state->changed.notify_all();
-    });
-    std::unique_lock lock(state_->mutex);
-    state_->changed.wait(lock, [&] { return !state_->thread_name.empty(); });
-    thread_name_ = state_->thread_name;
-  }
+      : dcs_(dcs),
+        goroutines_before_(conc::goroutines()),
+        ended_when_returned_(std::make_shared<int>(0)),
+        call_(std::move(name) + "()", std::move(call),
+              {.runs_on = workshop::CallRunsOn::thread,
+               .begin = workshop::CallBegin::in_constructor,
+               .exceptions = workshop::CallExceptions::escape,
+               // Shares the recorder: a call given up on may outlive this object.
+               .end_detail = [recorder = dcs.recorder, ended = ended_when_returned_] {
+                 *ended = recorder->ended();
+                 return std::to_string(*ended) + " finds had ended";
+               }}) {}
 
   ~CallOnThread() {
-    if (!thread_.joinable()) return;
+    if (given_up_) return;
     dcs_.answer_all();
-    thread_.join();
+    call_.wait_returned_without_safety_net();
     // Let the call's goroutines finish returning, so that none of them ends during the next
     // test and spoils its count of goroutines launched. Bounded: goroutines stuck for good (a
     // leak, which a test reports) stay stuck, and then the next test counts them as before.
@@ -96,34 +83,25 @@ class CallOnThread {
   CallOnThread(const CallOnThread&) = delete;
   CallOnThread& operator=(const CallOnThread&) = delete;
 
-  const std::string& name() const { return state_->name; }
+  // "wait_group()": the call's label in the journal.
+  const std::string& label() const { return call_.label(); }
 
-  bool returned() const {
-    std::lock_guard lock(state_->mutex);
-    return state_->returned;
-  }
+  bool returned() const { return call_.returned(); }
 
   // Blocks until the call returned (true) or the safety net passed (false).
   bool wait_returned(std::chrono::seconds safety_net = kSafetyNet) {
-    std::unique_lock lock(state_->mutex);
-    return state_->changed.wait_for(lock, safety_net, [&] { return state_->returned; });
+    return call_.wait_returned(safety_net);
   }
 
   // Finds that had ended when the call returned (-1 while it has not).
   int ended_when_returned() const {
-    std::lock_guard lock(state_->mutex);
-    return state_->returned ? state_->ended_when_returned : -1;
+    return call_.returned() ? *ended_when_returned_ : -1;  // written before it counted as returned
   }
 
   // What the calling thread is parked in ("WaitGroup::wait (0x..)"), or "" when it is not parked
   // in a conc operation.
-  std::string parked_in() const {
-    for (const auto& blocked : conc::debug::blocked_threads()) {
-      if (blocked.thread == thread_name_) return blocked.operation;
-    }
-    return "";
-  }
-  bool parked() const { return !parked_in().empty(); }
+  std::string parked_in() const { return call_.parked_in(); }
+  bool parked() const { return call_.parked(); }
 
   // True when the call can never return: its thread waits in WaitGroup::wait() while goroutines
   // wait to send on a channel, and it is the one meant to receive (after its wait: too late).
@@ -131,7 +109,7 @@ class CallOnThread {
     bool caller_waits = false;
     bool someone_sends = false;
     for (const auto& blocked : conc::debug::blocked_threads()) {
-      if (blocked.thread == thread_name_) {
+      if (blocked.thread == call_.thread()) {
         caller_waits = blocked.operation.rfind("WaitGroup::wait", 0) == 0;
       } else if (blocked.operation.rfind("channel send", 0) == 0) {
         someone_sends = true;
@@ -150,25 +128,16 @@ class CallOnThread {
   // For a call stuck for good: leaves its thread behind (it owns what it uses) so that the test
   // can end with its failure instead of hanging in the destructor.
   void give_up() {
-    workshop::record("the test gives up on " + state_->name + "(): its thread is left blocked");
-    thread_.detach();
+    workshop::record("the test gives up on " + call_.label() + ": its thread is left blocked");
+    given_up_ = true;
   }
 
  private:
-  struct State {
-    std::string name;
-    std::mutex mutex;
-    std::condition_variable changed;
-    std::string thread_name;      // set once, before the constructor returns; guarded by mutex
-    bool returned = false;        // guarded by mutex
-    int ended_when_returned = 0;  // guarded by mutex
-  };
-
   FakeDatacenters& dcs_;
-  const std::shared_ptr<State> state_;
   const std::size_t goroutines_before_;
-  std::string thread_name_;  // the calling thread as conc::debug names it ("thread 1403...")
-  std::thread thread_;
+  const std::shared_ptr<int> ended_when_returned_;  // written by end_detail, on the call's thread
+  bool given_up_ = false;
+  workshop::Call<> call_;  // last: it starts the call
 };
 
 // How a scatter went: what wait_all_started() saw.
@@ -198,7 +167,7 @@ inline Scatter wait_all_started(const CallOnThread& call, const Recorder& record
       },
       kSafetyNet);
   if (seen == Scatter::CallerWaitsEarly) {
-    workshop::record(call.name() + "() is waiting (" + call.parked_in() + ") with " +
+    workshop::record(call.label() + " is waiting (" + call.parked_in() + ") with " +
                      std::to_string(call.launched()) + " goroutine(s) launched and " +
                      std::to_string(recorder.started()) + " of " + std::to_string(n) +
                      " finds started, none answered");

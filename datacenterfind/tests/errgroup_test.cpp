@@ -4,7 +4,7 @@
 // How the suite watches it. The finders are fakes (fake_finder.hpp): each find blocks until the
 // test answers it, fails it, or its context is done, and a shared Recorder keeps who started and
 // how each find ended ("answered", "failed", "cancelled"). err_group() runs on a thread of its own
-// (pattern_call.hpp), so the test decides who answers or fails, and when. Nothing sleeps: the 5 s
+// (workshop/call.hpp), so the test decides who answers or fails, and when. Nothing sleeps: the 5 s
 // safety nets only turn a would-be hang into a failed assertion.
 //
 // Results gathered before the error: the Go original drops them and returns the error alone (the
@@ -27,8 +27,8 @@
 #include "conc/go.hpp"
 #include "conc/testing.hpp"
 #include "fake_finder.hpp"
-#include "pattern_call.hpp"
 #include "patterns.hpp"
+#include "workshop/call.hpp"
 #include "workshop/hint.hpp"
 #include "workshop/journal.hpp"
 #include "workshop/thread_probe.hpp"
@@ -40,9 +40,8 @@ using datacenterfind::Gathered;
 using datacenterfind::Result;
 using datacenterfind_tests::FakeDatacenters;
 using datacenterfind_tests::FakeFinder;
-using datacenterfind_tests::PatternCall;
 
-using Call = PatternCall<Gathered>;
+using Call = workshop::Call<Gathered>;
 
 std::string describe(const std::vector<Result>& results) {
   if (results.empty()) return "no result";
@@ -67,7 +66,7 @@ class ErrGroupPattern : public ::testing::Test {
   void TearDown() override {
     workshop::record("test (cleanup): every datacenter still waiting answers");
     dcs.answer_all();
-    if (call_) call_->wait(std::chrono::seconds(1));
+    if (call_) call_->wait_returned(std::chrono::seconds(1));
     conc::testing::wait_goroutines(baseline_, 1s);
   }
 
@@ -93,7 +92,7 @@ class ErrGroupPattern : public ::testing::Test {
   // Waits for err_group() to return; a failed assertion, with `hint`, when it does not.
   void expect_returns(const std::string& after, const std::string& hint_text) {
     workshop::Hint hint(hint_text);
-    ASSERT_TRUE(call_->wait()) << "err_group() has not returned 5 s after " << after
+    ASSERT_TRUE(call_->wait_returned()) << "err_group() has not returned 5 s after " << after
                                << "; finds still running: " << dcs.recorder->in_flight()
                                << "\nBlocked in conc:\n"
                                << conc::debug::describe_blocked();
@@ -171,7 +170,7 @@ TEST_F(ErrGroupPattern, GathersEveryResultAndNoErrorWhenNoFindFails) {
   for (const auto& [fake, found] :
        {std::pair{sbg, false}, std::pair{gra, true}, std::pair{bhs, true}}) {
     const auto it = std::find_if(gathered.results.begin(), gathered.results.end(),
-                                 [&](const Result& r) { return r.datacenter == fake; });
+                                 [&f = fake](const Result& r) { return r.datacenter == f; });
     ASSERT_NE(it, gathered.results.end())
         << "no result for " << fake->name() << " in " << describe(gathered.results);
     EXPECT_EQ(it->found, found) << fake->name() << "'s result";
@@ -269,7 +268,7 @@ TEST_F(ErrGroupPattern, ReturnsOnlyOnceEveryFindHasEnded) {
         "err_group() must wait for it before returning, as group.wait() does. A function that "
         "returns while its goroutines still run leaves work behind that nobody waits for (and "
         "that may still use what the caller frees).");
-    ASSERT_TRUE(workshop::wait_until([&] { return call.returned() || call.parked_in_conc(); }))
+    ASSERT_TRUE(workshop::wait_until([&] { return call.returned() || call.parked(); }))
         << "err_group() neither returned nor waited in conc";
     ASSERT_FALSE(call.returned()) << "err_group() returned while GRA's find was still running";
   }

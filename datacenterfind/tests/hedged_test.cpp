@@ -29,8 +29,8 @@
 #include <conc/testing.hpp>
 
 #include "fake_finder.hpp"
-#include "pattern_call.hpp"
 #include "patterns.hpp"
+#include "workshop/call.hpp"
 #include "workshop/hint.hpp"
 #include "workshop/journal.hpp"
 
@@ -84,9 +84,9 @@ std::string listing(const Names& names) {
   return text;
 }
 
-// One call of hedged() on a thread of its own (pattern_call.hpp): the test answers the fakes and
+// One call of hedged() on a thread of its own (workshop/call.hpp): the test answers the fakes and
 // moves the clock while hedged() waits, and waits for it to return with a safety net.
-using HedgedCall = datacenterfind_tests::PatternCall<std::optional<Result>>;
+using HedgedCall = workshop::Call<std::optional<Result>>;
 
 // What the call returned (it returned, and did not throw).
 std::optional<Result> answer_of(const HedgedCall& call) {
@@ -174,7 +174,7 @@ class Hedged : public ::testing::Test {
 
   // Waits for hedged() to return; false (after reporting a failure) when it does not.
   bool returns(HedgedCall& call, const std::string& hint_text) {
-    if (call.wait()) {
+    if (call.wait_returned()) {
       workshop::Hint hint("hedged() must not throw.");
       EXPECT_EQ(call.threw(), "") << "hedged() threw";
       return call.threw().empty();

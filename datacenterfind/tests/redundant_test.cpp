@@ -4,7 +4,7 @@
 // How the suite watches it. The finders are fakes (fake_finder.hpp): each find blocks until the
 // test answers it, or until its context is done, and a shared Recorder keeps who started and how
 // each find ended ("answered", "cancelled"). redundant() runs on a thread of its own
-// (pattern_call.hpp), so the test decides who answers first; the fakes also keep the context of
+// (workshop/call.hpp), so the test decides who answers first; the fakes also keep the context of
 // each call, so "was this loser cancelled by the time redundant() returned?" is read at once,
 // without waiting. Nothing sleeps: the 5 s safety nets only turn a would-be hang into a failed
 // assertion.
@@ -32,8 +32,8 @@
 #include "conc/go.hpp"
 #include "conc/testing.hpp"
 #include "fake_finder.hpp"
-#include "pattern_call.hpp"
 #include "patterns.hpp"
+#include "workshop/call.hpp"
 #include "workshop/hint.hpp"
 #include "workshop/journal.hpp"
 
@@ -43,9 +43,8 @@ using namespace std::chrono_literals;
 using datacenterfind::Result;
 using datacenterfind_tests::FakeDatacenters;
 using datacenterfind_tests::FakeFinder;
-using datacenterfind_tests::PatternCall;
 
-using Call = PatternCall<std::optional<Result>>;
+using Call = workshop::Call<std::optional<Result>>;
 
 std::string describe(const std::optional<Result>& result) {
   if (!result) return "nullopt";
@@ -73,7 +72,7 @@ class Redundant : public ::testing::Test {
           // already answered or failed
         }
       }
-      call_->wait(std::chrono::seconds(1));
+      call_->wait_returned(std::chrono::seconds(1));
     }
     bool all_cancelled = true;
     for (const auto& fake : dcs.fakes) {
@@ -113,7 +112,7 @@ class Redundant : public ::testing::Test {
         "other datacenters (they are cancelled instead), and return nullopt when no find can "
         "answer at all (the receive must learn that every sender is done: close the channel "
         "once all the goroutines are done, as exercise 2 did).");
-    ASSERT_TRUE(call_->wait()) << "redundant() has not returned 5 s after " << after;
+    ASSERT_TRUE(call_->wait_returned()) << "redundant() has not returned 5 s after " << after;
     ASSERT_EQ(call_->threw(), "") << "redundant() threw";
   }
 
@@ -303,7 +302,7 @@ void late_answer_after_the_winner() {
   };
   if (!dcs.recorder->wait_started(2)) fail("the two finds did not both start");
   sbg->answer(true);
-  if (!call.wait()) fail("redundant() did not return after SBG answered");
+  if (!call.wait_returned()) fail("redundant() did not return after SBG answered");
   if (describe(call.result().value()) != "SBG (found)") {
     fail("redundant() returned " + describe(call.result().value()) + ", not SBG's answer");
   }

@@ -68,13 +68,13 @@ class SemaphoreTest : public datacenterfind_tests::SettledSuite {
   void start(std::optional<int> max_parallel) {
     const auto finders = dcs_.finders();
     if (max_parallel) {
-      call_.emplace("semaphore(max_parallel=" + std::to_string(*max_parallel) + ")",
-                    [finders, max = *max_parallel] {
-                      datacenterfind::semaphore("resource", finders, max);
-                    });
+      start_call("semaphore(max_parallel=" + std::to_string(*max_parallel) + ")",
+                 [finders, max = *max_parallel] {
+                   datacenterfind::semaphore("resource", finders, max);
+                 });
     } else {
-      call_.emplace("semaphore() with the default max_parallel",
-                    [finders] { datacenterfind::semaphore("resource", finders); });
+      start_call("semaphore() with the default max_parallel",
+                 [finders] { datacenterfind::semaphore("resource", finders); });
     }
   }
 

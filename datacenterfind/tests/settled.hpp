@@ -17,7 +17,6 @@
 #pragma once
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -32,6 +31,7 @@
 #include "conc/go.hpp"
 #include "conc/testing/goroutines.hpp"
 #include "fake_finder.hpp"
+#include "workshop/call.hpp"
 #include "workshop/hint.hpp"
 #include "workshop/journal.hpp"
 #include "workshop/thread_probe.hpp"
@@ -79,35 +79,6 @@ inline std::vector<std::shared_ptr<FakeFinder>> in_flight(const FakeDatacenters&
   return fakes;
 }
 
-// A call of the pattern under test, running in its own goroutine (not a std::thread: the call
-// itself must count among the goroutines that every_goroutine_parked() waits for, or the test
-// could look while it is still starting goroutines), so that the test can watch it block.
-class GoroutineCall {
- public:
-  GoroutineCall(std::string label, std::function<void()> call)
-      : label_(std::move(label)), returned_(std::make_shared<std::atomic<bool>>(false)) {
-    workshop::record_begin("call", label_);
-    conc::go([call = std::move(call), returned = returned_] {
-      call();
-      workshop::record_end("call", "returned");
-      returned->store(true);
-    });
-  }
-
-  bool returned() const { return returned_->load(); }
-
-  // Blocks until the call returned (true) or the safety net passed (false).
-  bool wait_returned() const {
-    return workshop::wait_until([returned = returned_] { return returned->load(); }, kSafetyNet);
-  }
-
-  const std::string& label() const { return label_; }
-
- private:
-  std::string label_;
-  std::shared_ptr<std::atomic<bool>> returned_;  // set once the call has returned
-};
-
 // The fixture of the semaphore suites: the fakes, the call under test, and the checks every test
 // ends with (the call returned once every find was answered; it left no goroutine behind). Each
 // suite gives the words of its hints.
@@ -130,7 +101,7 @@ class SettledSuite : public ::testing::Test {
     // only add a second message, and 5 s more, per test. Give it a moment to return (so that
     // its goroutines do not write into the next test's journal), and leave it.
     if (HasFailure()) {
-      if (call_) workshop::wait_until([&] { return call_->returned(); }, kCleanUp);
+      if (call_) call_->wait_returned(kCleanUp);
       return;
     }
     if (call_) {
@@ -143,6 +114,16 @@ class SettledSuite : public ::testing::Test {
     workshop::Hint hint(hints_.leaked);
     EXPECT_TRUE(conc::testing::wait_goroutines(baseline_, kSafetyNet))
         << conc::goroutines() - baseline_ << " goroutine(s) left behind";
+  }
+
+  // Starts call() in a goroutine (not a std::thread: the call itself must count among the
+  // goroutines that every_goroutine_parked() waits for, or the test could look while it is still
+  // starting goroutines), so that the test can watch it block; `label` names it in the journal.
+  void start_call(std::string label, std::function<void()> call) {
+    call_.emplace(std::move(label), std::move(call),
+                  workshop::CallOptions{.runs_on = workshop::CallRunsOn::goroutine,
+                                        .begin = workshop::CallBegin::in_constructor,
+                                        .exceptions = workshop::CallExceptions::escape});
   }
 
   // Waits until every goroutine is parked, so that no more finds can start by themselves;
@@ -169,7 +150,7 @@ class SettledSuite : public ::testing::Test {
   static constexpr std::chrono::milliseconds kCleanUp{500};
 
   FakeDatacenters dcs_;
-  std::optional<GoroutineCall> call_;
+  std::optional<workshop::Call<>> call_;  // the call under test, once start_call() started it
   std::size_t baseline_ = 0;
 
  private:

@@ -70,13 +70,13 @@ class WeightedSemaphoreTest : public datacenterfind_tests::SettledSuite {
   void start(std::optional<std::int64_t> capacity) {
     const auto finders = dcs_.finders();
     if (capacity) {
-      call_.emplace("weighted_semaphore(capacity=" + std::to_string(*capacity) + ")",
-                    [finders, c = *capacity] {
-                      datacenterfind::weighted_semaphore("resource", finders, c);
-                    });
+      start_call("weighted_semaphore(capacity=" + std::to_string(*capacity) + ")",
+                 [finders, c = *capacity] {
+                   datacenterfind::weighted_semaphore("resource", finders, c);
+                 });
     } else {
-      call_.emplace("weighted_semaphore() with the default capacity",
-                    [finders] { datacenterfind::weighted_semaphore("resource", finders); });
+      start_call("weighted_semaphore() with the default capacity",
+                 [finders] { datacenterfind::weighted_semaphore("resource", finders); });
     }
   }
 
