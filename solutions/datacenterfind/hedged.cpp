@@ -44,7 +44,8 @@ std::optional<Result> hedged(std::string_view resource, const Finders& finders,
 
   std::size_t launched = 0;
   std::size_t failed = 0;
-  auto launch_next = [&] {
+  // ctx is named in the capture list: clang before 16 cannot capture a structured binding.
+  auto launch_next = [&, ctx = ctx] {
     const auto finder = finders[launched++];
     conc::log::info("launching find", "datacenter", finder->name());
     // The goroutine may outlive this call: it owns a copy of everything it uses.

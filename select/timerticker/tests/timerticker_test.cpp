@@ -23,7 +23,6 @@
 #include <mutex>
 #include <ostream>
 #include <sstream>
-#include <source_location>
 #include <stdexcept>
 #include <streambuf>
 #include <string>
@@ -132,10 +131,12 @@ struct Snapshot {
 
 // Reports a failure: `what` happened, with `hint` (what to do about it) printed under it. Returns
 // false, so that a step can `return report(...)`.
-bool report(const std::string& hint, const std::string& what,
-            std::source_location where = std::source_location::current()) {
+// (`file` and `line` default to the caller's: std::source_location would do, but libstdc++ gives
+// it to clang only from clang 16, and the workshop supports clang 14.)
+bool report(const std::string& hint, const std::string& what, const char* file = __builtin_FILE(),
+            int line = __builtin_LINE()) {
   workshop::Hint scoped(hint);
-  ADD_FAILURE_AT(where.file_name(), static_cast<int>(where.line())) << what;
+  ADD_FAILURE_AT(file, line) << what;
   return false;
 }
 
@@ -345,13 +346,13 @@ class TimerTickerRun {
 
   // Reports a failure at the current step, and remembers it if a safety net ran out first.
   // Returns false.
-  bool fail(const std::string& hint, const std::string& what,
-            std::source_location where = std::source_location::current()) {
+  bool fail(const std::string& hint, const std::string& what, const char* file = __builtin_FILE(),
+            int line = __builtin_LINE()) {
     if (safety_net_spent_) {
       const std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
       seen_failures().try_emplace(step_key(), Seen{test, what, hint});
     }
-    return report(hint, what, where);
+    return report(hint, what, file, line);
   }
 
   // Waits until `condition` holds, or the safety net runs out (then returns false, and the
