@@ -245,7 +245,8 @@ TEST(ContextCancel, ManyThreadsCancellingAtOnceAllSeeItCancelled) {
   {
     std::vector<std::jthread> threads;
     for (int i = 0; i < kThreads; ++i) {
-      threads.emplace_back([&] {
+      // The bindings are named in the capture list: clang before 16 cannot capture them.
+      threads.emplace_back([&, parent = parent, cancel = cancel, child = child] {
         start.arrive_and_wait();
         cancel();
         if (parent.err() == conc::Canceled && child.err() == conc::Canceled) saw_cancelled++;
@@ -497,7 +498,7 @@ TEST(ContextTree, ChildrenMadeWhileTheParentIsCancelledAllEndCancelled) {
   {
     std::vector<std::jthread> threads;
     for (int t = 0; t < kThreads; ++t) {
-      threads.emplace_back([&, t] {
+      threads.emplace_back([&, t, parent = parent] {  // parent named: see ManyThreadsCancelling
         for (int i = 0; i < kChildren; ++i) {
           auto [child, cancel_child] =
               i % 2 == 0 ? conc::with_cancel(parent) : conc::with_timeout(parent, 1h);
