@@ -34,8 +34,8 @@ void ask_all(std::string_view resource, const Datacenters& dcs,
 int main() {
   const auto answers = conc::make_chan<std::string>(2);
   {
-    const Datacenters dcs{std::make_shared<Datacenter>("SBG"),
-                          std::make_shared<Datacenter>("GRA")};
+    const Datacenters dcs{std::make_shared<Datacenter>(Datacenter{"SBG"}),
+                          std::make_shared<Datacenter>(Datacenter{"GRA"})};
     ask_all(std::string("invoice-42"), dcs, answers);
   }  // the string died a line ago, the vector dies here: no matter
   const std::string one = *answers.recv(), two = *answers.recv();
